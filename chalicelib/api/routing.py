@@ -1,0 +1,214 @@
+"""The one way a route is declared: ``@route(bp, path, ...)``.
+
+It parses and validates the body and query with pydantic, authenticates and checks the
+role, calls the view with typed arguments, and serialises what the view returns. The
+declaration is also what ``/openapi.json`` is built from, so a route documents itself.
+
+A view receives its path parameters plus, when it declares them, ``body`` (the parsed
+body model), ``query`` (the parsed query model), ``principal`` (the caller or ``None``)
+and ``request`` (the Chalice request). It returns a pydantic model, a dict/list, ``None``
+(204) or a ``Reply`` to set the status and headers.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from chalice import Blueprint, Chalice, Response
+from chalice.app import Request
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from chalicelib.accounts.roles import Role, has_role
+from chalicelib.accounts.tokens import Principal, decode_access_token
+from chalicelib.api.problems import response_for
+from chalicelib.core.errors import Forbidden, MalformedJson, Unauthorized, ValidationFailed
+
+Auth = Role | Literal["optional"] | None
+M = TypeVar("M", bound=BaseModel)
+
+JSON = "application/json"
+
+
+@dataclass
+class Reply:
+    """A view's answer when the status or headers are not the route's defaults."""
+
+    body: Any = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RouteSpec:
+    path: str
+    methods: list[str]
+    name: str
+    summary: str
+    description: str
+    tags: list[str]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    auth: Auth
+    cache_seconds: int | None
+    content_types: list[str]
+
+
+#: view function registered with Chalice -> its declaration (read by the OpenAPI builder)
+ROUTE_SPECS: dict[Callable[..., Any], RouteSpec] = {}
+
+
+def route(
+    bp: Blueprint | Chalice,
+    path: str,
+    *,
+    methods: tuple[str, ...] = ("GET",),
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    auth: Auth = None,
+    summary: str | None = None,
+    tags: tuple[str, ...] = (),
+    cache_seconds: int | None = None,
+    content_types: tuple[str, ...] = (JSON,),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route. ``auth``: ``None`` public, ``"optional"``, or the ``Role`` required."""
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        wanted = set(inspect.signature(fn).parameters)
+
+        @functools.wraps(fn)
+        def view(**path_params: str) -> Response:
+            request = bp.current_request
+            assert request is not None
+            try:
+                principal = authenticate(request, auth)
+                kwargs: dict[str, Any] = dict(path_params)
+                if body is not None:
+                    kwargs["body"] = parse_body(request, body)
+                if query is not None:
+                    kwargs["query"] = parse_query(request, query)
+                if "principal" in wanted:
+                    kwargs["principal"] = principal
+                if "request" in wanted:
+                    kwargs["request"] = request
+                result = fn(**kwargs)
+                return to_response(result, status, request, cache_seconds)
+            except Exception as exc:  # Chalice would answer its own 500 otherwise
+                return response_for(exc)
+
+        doc = inspect.getdoc(fn) or ""
+        ROUTE_SPECS[view] = RouteSpec(
+            path=path,
+            methods=list(methods),
+            name=fn.__name__,
+            summary=summary or (doc.splitlines()[0] if doc else fn.__name__.replace("_", " ")),
+            description=doc,
+            tags=list(tags),
+            body=body,
+            query=query,
+            response=response,
+            status=status,
+            auth=auth,
+            cache_seconds=cache_seconds,
+            content_types=list(content_types),
+        )
+        bp.route(path, methods=list(methods), content_types=list(content_types))(view)
+        return view
+
+    return decorator
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Use 'Authorization: Bearer <access token>'.")
+    return token.strip()
+
+
+def authenticate(request: Request, auth: Auth) -> Principal | None:
+    token = bearer_token(request)
+    if token is None:
+        if isinstance(auth, Role):
+            raise Unauthorized("Sign in to do this.")
+        return None
+    principal = decode_access_token(token)
+    if isinstance(auth, Role) and not has_role(principal.roles, auth):
+        raise Forbidden(f"This needs the {auth.value!r} role.")
+    return principal
+
+
+def validation_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    errors = []
+    for error in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in error["loc"])
+        name = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or "body")
+        errors.append({"field": name, "message": error["msg"]})
+    return errors
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    raw = request.raw_body or b""
+    try:
+        data = json.loads(raw) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedJson("The request body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed.single("body", "must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(validation_errors(exc)) from exc
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    params = dict(request.query_params or {})
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        raise ValidationFailed(validation_errors(exc)) from exc
+
+
+def dump(value: Any) -> Any:
+    """JSON-ready form of a view's result (models, lists of models, plain data)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
+    return TypeAdapter(Any).dump_python(value, mode="json")
+
+
+def to_response(
+    result: Any, status: int, request: Request, cache_seconds: int | None = None
+) -> Response:
+    if isinstance(result, Response):
+        return result
+    headers: dict[str, str | list[str]] = {}
+    if isinstance(result, Reply):
+        headers.update(result.headers)
+        status = result.status or status
+        result = result.body
+    if result is None:
+        return Response(body="", status_code=204 if status == 200 else status, headers=headers)
+    payload = json.dumps(dump(result), ensure_ascii=False, separators=(",", ":"))
+    headers.setdefault("Content-Type", JSON)
+    if cache_seconds is not None and status == 200:
+        etag = '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
+        headers["ETag"] = etag
+        headers["Cache-Control"] = f"public, max-age={cache_seconds}"
+        if etag in (request.headers.get("if-none-match") or "").replace("W/", "").split(", "):
+            return Response(body="", status_code=304, headers=headers)
+    return Response(body=payload, status_code=status, headers=headers)

@@ -1,0 +1,152 @@
+"""One settings object, read from the environment once per container.
+
+On AWS the environment comes from `.chalice/config.json` and the CDK app (which also
+points ``SECRETS_ID`` at a Secrets Manager secret holding the keys); locally `local/`
+sets it. Nothing else in the code reads ``os.environ``: ask ``get_settings()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+#: Environment variable -> settings field. Secrets are marked so they never get logged.
+ENV_VARS: dict[str, str] = {
+    "STAGE": "stage",
+    "AWS_REGION": "region",
+    "TABLE_PREFIX": "table_prefix",
+    "AWS_ENDPOINT_URL_DYNAMODB": "dynamodb_endpoint",
+    "AWS_ENDPOINT_URL_S3": "s3_endpoint",
+    "AWS_ENDPOINT_URL_SQS": "sqs_endpoint",
+    "AWS_ENDPOINT_URL_SES": "ses_endpoint",
+    "MEDIA_BUCKET": "media_bucket",
+    "EMAIL_QUEUE_NAME": "email_queue_name",
+    "EMAIL_SENDER": "email_sender",
+    "STRIPE_API_KEY": "stripe_api_key",
+    "STRIPE_API_BASE": "stripe_api_base",
+    "STRIPE_WEBHOOK_SECRET": "stripe_webhook_secret",
+    "JWT_SECRET": "jwt_secret",
+    "TICKET_HMAC_KEY": "ticket_hmac_key",
+    "CURSOR_SECRET": "cursor_secret",
+    "CORS_ALLOWED_ORIGINS": "cors_allowed_origins",
+    "SEARCH_BACKEND": "search_backend",
+    "SEARCH_SQLITE_PATH": "search_sqlite_path",
+    "OPENSEARCH_URL": "opensearch_url",
+    "SECRETS_ID": "secrets_id",
+    "OUTBOX_DIR": "outbox_dir",
+}
+
+SECRET_FIELDS = frozenset(
+    {"stripe_api_key", "stripe_webhook_secret", "jwt_secret", "ticket_hmac_key", "cursor_secret"}
+)
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+class Settings(BaseModel):
+    """Everything configurable. Domain numbers marked *config* in DOMAIN.md live here too."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: str = "local"
+    region: str = "us-east-1"
+    table_prefix: str = "marquee-local-"
+    dynamodb_endpoint: str | None = None
+    s3_endpoint: str | None = None
+    sqs_endpoint: str | None = None
+    ses_endpoint: str | None = None
+    media_bucket: str = "marquee-local-media"
+    email_queue_name: str = "marquee-local-email"
+    email_sender: str = "no-reply@marquee.local"
+    stripe_api_key: str = ""
+    stripe_api_base: str | None = None
+    stripe_webhook_secret: str = ""
+    jwt_secret: str = ""
+    ticket_hmac_key: str = ""
+    cursor_secret: str = ""
+    cors_allowed_origins: tuple[str, ...] = ("http://localhost:3000",)
+    search_backend: Literal["sqlite", "opensearch"] = "sqlite"
+    search_sqlite_path: str = ".local/search.sqlite3"
+    opensearch_url: str | None = None
+    secrets_id: str | None = None
+    outbox_dir: str | None = None
+
+    # HTTP
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(o.strip() for o in value.split(",") if o.strip())
+        return value
+
+    def table_name(self, short_name: str) -> str:
+        return f"{self.table_prefix}{short_name}"
+
+    def endpoint_for(self, service: str) -> str | None:
+        return {
+            "dynamodb": self.dynamodb_endpoint,
+            "dynamodbstreams": self.dynamodb_endpoint,
+            "s3": self.s3_endpoint,
+            "sqs": self.sqs_endpoint,
+            "ses": self.ses_endpoint,
+        }.get(service)
+
+    def require(self, field: str) -> str:
+        """A secret or setting a code path cannot work without; fail loudly, not later."""
+        value = getattr(self, field)
+        if not value:
+            raise ConfigError(f"setting {field!r} is not configured")
+        return str(value)
+
+    def redacted(self) -> dict[str, Any]:
+        return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in self.model_dump().items()}
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {
+            field: env[var] for var, field in ENV_VARS.items() if env.get(var) not in (None, "")
+        }
+        if values.get("secrets_id"):
+            values.update(_load_secret(values["secrets_id"], values.get("region", "us-east-1")))
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise ConfigError(f"invalid configuration: {exc}") from exc
+
+
+def _load_secret(secret_id: str, region: str) -> dict[str, str]:
+    """Keys held in one Secrets Manager JSON secret, fetched once per cold start."""
+    import boto3
+
+    raw = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)
+    data = json.loads(raw["SecretString"])
+    return {field: str(data[field]) for field in SECRET_FIELDS if data.get(field)}
+
+
+_lock = threading.Lock()
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _settings
+    if _settings is None:
+        with _lock:
+            if _settings is None:
+                _settings = Settings.from_env()
+    return _settings
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local stack change the environment)."""
+    global _settings
+    with _lock:
+        _settings = None

@@ -1,0 +1,91 @@
+"""Creates every resource the application expects, idempotently: tables (with GSIs, TTL
+and streams, from the pynamodb models), the media bucket with CORS for browser uploads,
+the e-mail queue with its dead-letter queue, the SES sender identity, and the
+localstripe webhook pointing at the local API.
+"""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+from chalicelib.core.aws import client
+from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import create_missing_tables
+
+DLQ_MAX_RECEIVE_COUNT = 5
+STRIPE_WEBHOOK_ID = "marquee-local"
+
+
+def create_bucket() -> None:
+    settings = get_settings()
+    s3 = client("s3")
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if settings.media_bucket not in existing:
+        s3.create_bucket(Bucket=settings.media_bucket)
+    s3.put_bucket_cors(
+        Bucket=settings.media_bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": list(settings.cors_allowed_origins),
+                    "AllowedMethods": ["POST", "GET", "HEAD"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 3000,
+                }
+            ]
+        },
+    )
+
+
+def create_queues() -> str:
+    settings = get_settings()
+    sqs = client("sqs")
+    dlq_url = sqs.create_queue(QueueName=f"{settings.email_queue_name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": DLQ_MAX_RECEIVE_COUNT})
+    url: str = sqs.create_queue(
+        QueueName=settings.email_queue_name,
+        Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": "30"},
+    )["QueueUrl"]
+    return url
+
+
+def reset_queues() -> None:
+    """Empty the queues at once (SQS allows one purge a minute; recreating has no limit)."""
+    settings = get_settings()
+    sqs = client("sqs")
+    for name in (settings.email_queue_name, f"{settings.email_queue_name}-dlq"):
+        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+    create_queues()
+
+
+def verify_sender() -> None:
+    client("ses").verify_email_identity(EmailAddress=get_settings().email_sender)
+
+
+def register_stripe_webhook(api_url: str) -> None:
+    """Tell localstripe to send signed events to the local API's webhook route."""
+    settings = get_settings()
+    response = requests.post(
+        f"{settings.stripe_api_base}/_config/webhooks/{STRIPE_WEBHOOK_ID}",
+        data={
+            "url": f"{api_url}/payments/stripe/webhook",
+            "secret": settings.require("stripe_webhook_secret"),
+        },
+        timeout=10,
+    )
+    response.raise_for_status()
+
+
+def bootstrap() -> list[str]:
+    """Everything but the webhook (which needs the API's address). Returns created tables."""
+    created = create_missing_tables()
+    create_bucket()
+    create_queues()
+    verify_sender()
+    return created

@@ -1,0 +1,92 @@
+"""The API on a laptop: Chalice's local gateway, with two differences that match how the
+deployed API Gateway is configured by ``infrastructure/``:
+
+- an unknown route is a 404 problem+json (a Gateway Response on AWS), not API Gateway's
+  default 403 "Missing Authentication Token";
+- one request at a time reaches the app, as in one Lambda container (Chalice keeps the
+  current request on the app object, which threads would share).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from chalice import Chalice
+from chalice.config import Config
+from chalice.local import (
+    ChaliceRequestHandler,
+    ForbiddenError,
+    LocalDevServer,
+    LocalGateway,
+)
+
+NOT_FOUND_BODY = {
+    "type": "urn:marquee:problem:not-found",
+    "title": "Not Found",
+    "status": 404,
+    "detail": "No such route.",
+}
+
+_one_at_a_time = threading.Lock()
+
+
+class MarqueeGateway(LocalGateway):
+    def handle_request(
+        self, method: str, path: str, headers: Any, body: bytes | None
+    ) -> dict[str, Any]:
+        try:
+            self.event_converter.create_lambda_event(
+                method=method, path=path, headers=headers, body=body
+            )
+        except ValueError:
+            return {
+                "statusCode": 404,
+                "headers": {"Content-Type": "application/problem+json"},
+                "multiValueHeaders": {},
+                "body": json.dumps(NOT_FOUND_BODY),
+            }
+        with _one_at_a_time:
+            try:
+                return dict(super().handle_request(method, path, headers, body))
+            except ForbiddenError as error:  # authorizer refusals, as API Gateway would
+                return {
+                    "statusCode": error.CODE,
+                    "headers": dict(error.headers),
+                    "multiValueHeaders": {},
+                    "body": error.body.decode() if error.body else "",
+                }
+
+
+class MarqueeRequestHandler(ChaliceRequestHandler):
+    def __init__(
+        self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config
+    ) -> None:
+        self.local_gateway = MarqueeGateway(app_object, config)
+        super(ChaliceRequestHandler, self).__init__(request, client_address, server)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the app logs each request itself, with its correlation id
+
+
+def local_config() -> Config:
+    return Config.create(chalice_stage="local", app_name="marquee", lambda_timeout=30)
+
+
+def make_server(app: Chalice, host: str, port: int) -> LocalDevServer:
+    return LocalDevServer(app, local_config(), host, port, handler_cls=MarqueeRequestHandler)
+
+
+class ApiServer(threading.Thread):
+    def __init__(self, app: Chalice, host: str, port: int) -> None:
+        super().__init__(name="api", daemon=True)
+        self.server = make_server(app, host, port)
+        self.url = f"http://{host}:{port}"
+
+    def run(self) -> None:
+        self.server.server.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server.server_close()

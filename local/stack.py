@@ -1,0 +1,96 @@
+"""The whole local stack under one supervisor: stand-ins, resources, demo data, the API
+and the function pumps. ``make dev`` runs it (``python -m local``); the end-to-end tests
+start the same object.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local import services
+from local.env import Ports, local_environment
+
+
+@dataclass
+class LocalStack:
+    ports: Ports
+    state_dir: Path
+    persistent: bool = True
+    prefix: str = "marquee-local-"
+    sweep_every_seconds: float = 60.0
+    started: list[Any] = field(default_factory=list)
+    pumps: list[Any] = field(default_factory=list)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.api}"
+
+    def environment(self) -> dict[str, str]:
+        return local_environment(self.ports, self.state_dir, self.prefix)
+
+    def apply_environment(self) -> None:
+        """Point the application at the stand-ins (before any model is imported)."""
+        os.environ.update(self.environment())
+        from chalicelib.core.aws import reset_clients
+        from chalicelib.core.config import reset_settings
+
+        reset_settings()
+        reset_clients()
+
+    def start_services(self) -> None:
+        logs = self.state_dir / "logs"
+        data = self.state_dir / "dynamodb" if self.persistent else None
+        for service in (
+            services.dynamodb_local(self.ports.dynamodb, data, logs / "dynamodb.log"),
+            services.moto_server(self.ports.moto, logs / "moto.log"),
+            services.localstripe(
+                self.ports.stripe, logs / "localstripe.log", from_scratch=not self.persistent
+            ),
+        ):
+            self.started.append(service.start())
+
+    def bootstrap(self) -> list[str]:
+        from local.bootstrap import bootstrap
+
+        return bootstrap()
+
+    def seed(self) -> list[str]:
+        from local.seed import seed_demo_data
+
+        return seed_demo_data()
+
+    def start_api(self) -> None:
+        from app import app
+        from local.bootstrap import register_stripe_webhook
+        from local.server import ApiServer
+
+        server = ApiServer(app, "127.0.0.1", self.ports.api)
+        server.start()
+        services.wait_for_port(self.ports.api, 10, None)
+        self.started.append(server)
+        register_stripe_webhook(self.api_url)
+
+    def start_pumps(self) -> None:
+        from chalicelib.core.config import get_settings
+        from chalicelib.core.dynamo import all_models
+        from functions import indexer, mailer, sweeper
+        from local.pumps import Scheduler, SqsPump, StreamPump
+
+        self.pumps.append(SqsPump(get_settings().email_queue_name, mailer.handler))
+        for model in all_models():
+            if getattr(model.Meta, "stream_view_type", None):
+                self.pumps.append(StreamPump(model.Meta.table_name, indexer.handler))
+        self.pumps.append(Scheduler(sweeper.handler, self.sweep_every_seconds))
+        for pump in self.pumps:
+            pump.start()
+
+    def stop(self) -> None:
+        for pump in reversed(self.pumps):
+            pump.stop()
+        for item in reversed(self.started):
+            item.stop()
+        self.pumps.clear()
+        self.started.clear()

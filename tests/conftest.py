@@ -1,0 +1,84 @@
+"""The test session runs against real local services: DynamoDB Local, moto server and
+localstripe, started on free ports for this run and stopped at the end.
+
+Ports are chosen and the environment set in ``pytest_configure`` — before any test
+module imports ``chalicelib`` — because pynamodb binds table names and the endpoint when
+a model class is defined. Each test starts with empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.env import Ports
+from local.services import free_port
+from local.stack import LocalStack
+
+_stack: LocalStack | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _stack
+    state_dir = Path(tempfile.mkdtemp(prefix="marquee-test-"))
+    ports = Ports(api=free_port(), dynamodb=free_port(), moto=free_port(), stripe=free_port())
+    _stack = LocalStack(ports=ports, state_dir=state_dir, persistent=False, prefix="test-")
+    _stack.apply_environment()
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _stack is not None:
+        _stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalStack]:
+    """The stand-ins, started once per session, with every resource bootstrapped."""
+    assert _stack is not None
+    _stack.start_services()
+    _stack.bootstrap()
+    yield _stack
+    _stack.stop()
+
+
+@pytest.fixture(autouse=True)
+def clean_state(stack: LocalStack) -> Iterator[None]:
+    """Every test starts with empty tables, an empty queue and the real clock."""
+    from chalicelib.core import clock
+    from chalicelib.core.dynamo import truncate_tables
+    from local.bootstrap import reset_queues
+
+    yield
+    clock.set_clock(clock.SystemClock())
+    truncate_tables()
+    reset_queues()
+
+
+@pytest.fixture(scope="session")
+def app() -> Any:
+    from app import app as chalice_app
+
+    return chalice_app
+
+
+@pytest.fixture
+def api(app: Any) -> Any:
+    from tests.support.http import ApiClient
+
+    return ApiClient(app)
+
+
+@pytest.fixture
+def frozen_clock() -> Any:
+    """Time that only moves when the test says so."""
+    from chalicelib.core import clock
+
+    frozen = clock.FrozenClock(clock.now())
+    clock.set_clock(frozen)
+    return frozen
