@@ -19,7 +19,11 @@ from pynamodb.models import Model
 from chalicelib.core.config import get_settings
 
 #: Modules that define tables. A new area adds its models module here.
-MODEL_MODULES: tuple[str, ...] = ("chalicelib.core.idempotency",)
+MODEL_MODULES: tuple[str, ...] = (
+    "chalicelib.core.idempotency",
+    "chalicelib.core.ratelimit",
+    "chalicelib.booking.models",
+)
 
 _registry: dict[str, type[Model]] = {}
 
