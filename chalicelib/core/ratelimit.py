@@ -22,7 +22,7 @@ class RateCounter(Model):
     Meta = table_meta("rate-limits")
 
     key = UnicodeAttribute(hash_key=True)  # "<name>:<subject>:<window start>"
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     expires_at = TTLAttribute(null=True)
 
 
@@ -37,11 +37,11 @@ def hit(key: str, limit: int, window_seconds: int, cost: int = 1) -> int:
     counter = RateCounter(f"{key}:{window_start}")
     counter.update(
         actions=[
-            RateCounter.count.add(cost),
+            RateCounter.hits.add(cost),
             RateCounter.expires_at.set(datetime.fromtimestamp(window_end + 60, UTC)),
         ]
     )
-    count = int(counter.count)
+    count = int(counter.hits)
     if count > limit:
         raise TooManyRequests(retry_after=window_end - now)
     return count
