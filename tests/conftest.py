@@ -61,6 +61,19 @@ def clean_state(stack: LocalStack) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def live_stack(stack: LocalStack) -> Iterator[LocalStack]:
+    """The API over real HTTP plus the function pumps, as ``make dev`` runs them.
+
+    localstripe's webhook points at this API, so payments confirmed there come back signed.
+    Tests that use it must tolerate the pumps consuming the e-mail queue and streams.
+    """
+    stack.start_api()
+    stack.start_pumps()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
 def app() -> Any:
     from app import app as chalice_app
 

@@ -1,7 +1,5 @@
 """End to end over real HTTP: the local stack as ``make dev`` runs it."""
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 
@@ -10,14 +8,9 @@ from local.stack import LocalStack
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def live(stack: LocalStack) -> Iterator[str]:
-    stack.start_api()
-    stack.start_pumps()
-    yield stack.api_url
-    for pump in stack.pumps:
-        pump.stop()
-    stack.pumps.clear()
+@pytest.fixture
+def live(live_stack: LocalStack) -> str:
+    return live_stack.api_url
 
 
 def test_health_over_http_is_green(live: str) -> None:
