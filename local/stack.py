@@ -87,10 +87,20 @@ class LocalStack:
         for pump in self.pumps:
             pump.start()
 
-    def stop(self) -> None:
+    def stop_pumps(self) -> None:
         for pump in reversed(self.pumps):
             pump.stop()
+        self.pumps.clear()
+
+    def stop_api(self) -> None:
+        from local.server import ApiServer
+
+        for item in [i for i in self.started if isinstance(i, ApiServer)]:
+            item.stop()
+            self.started.remove(item)
+
+    def stop(self) -> None:
+        self.stop_pumps()
         for item in reversed(self.started):
             item.stop()
-        self.pumps.clear()
         self.started.clear()

@@ -60,17 +60,21 @@ def clean_state(stack: LocalStack) -> Iterator[None]:
     reset_queues()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_stack(stack: LocalStack) -> Iterator[LocalStack]:
-    """The API over real HTTP plus the function pumps, as ``make dev`` runs them.
+    """The API over real HTTP plus the function pumps, as ``make dev`` runs them, for the
+    tests of one module (then stopped, so the pumps never race other modules' tests).
 
     localstripe's webhook points at this API, so payments confirmed there come back signed.
-    Tests that use it must tolerate the pumps consuming the e-mail queue and streams.
     """
+    from dataclasses import replace
+
+    stack.ports = replace(stack.ports, api=free_port())
     stack.start_api()
     stack.start_pumps()
     yield stack
-    stack.stop()
+    stack.stop_pumps()
+    stack.stop_api()
 
 
 @pytest.fixture(scope="session")
