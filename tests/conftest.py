@@ -30,6 +30,13 @@ def pytest_configure(config: pytest.Config) -> None:
     _stack = LocalStack(ports=ports, state_dir=state_dir, persistent=False, prefix="test-")
     _stack.apply_environment()
     os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+    # The suite sends far more than 100 requests a minute from one IP; the rate-limit
+    # tests lower these again. Cheap (still valid) Argon2id keeps logins fast.
+    os.environ["RATE_LIMIT_ANONYMOUS_PER_MINUTE"] = "1000000"
+    os.environ["RATE_LIMIT_USER_PER_MINUTE"] = "1000000"
+    os.environ["ARGON2_TIME_COST"] = "1"
+    os.environ["ARGON2_MEMORY_KIB"] = "64"
+    os.environ["ARGON2_PARALLELISM"] = "1"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

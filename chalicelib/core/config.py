@@ -38,6 +38,15 @@ ENV_VARS: dict[str, str] = {
     "OPENSEARCH_URL": "opensearch_url",
     "SECRETS_ID": "secrets_id",
     "OUTBOX_DIR": "outbox_dir",
+    "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "rate_limit_anonymous_per_minute",
+    "RATE_LIMIT_USER_PER_MINUTE": "rate_limit_user_per_minute",
+    "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
+    "REFRESH_TOKEN_TTL_SECONDS": "refresh_token_ttl_seconds",
+    "LOGIN_MAX_FAILURES": "login_max_failures",
+    "LOGIN_LOCKOUT_SECONDS": "login_lockout_seconds",
+    "ARGON2_TIME_COST": "argon2_time_cost",
+    "ARGON2_MEMORY_KIB": "argon2_memory_kib",
+    "ARGON2_PARALLELISM": "argon2_parallelism",
 }
 
 SECRET_FIELDS = frozenset(
@@ -79,6 +88,23 @@ class Settings(BaseModel):
 
     # HTTP
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+
+    # Accounts (DOMAIN.md, Accounts and Rate limits)
+    rate_limit_anonymous_per_minute: int = Field(default=100, gt=0)
+    rate_limit_user_per_minute: int = Field(default=1000, gt=0)
+    access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    code_ttl_seconds: int = Field(default=5 * 60, gt=0)
+    code_resend_seconds: int = Field(default=60, gt=0)
+    code_max_attempts: int = Field(default=5, gt=0)
+    login_max_failures: int = Field(default=5, gt=0)
+    login_failure_window_seconds: int = Field(default=15 * 60, gt=0)
+    login_lockout_seconds: int = Field(default=15 * 60, gt=0)
+    # Argon2id cost; the defaults are RFC 9106's second recommendation (64 MiB).
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=64 * 1024, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    upload_url_ttl_seconds: int = Field(default=10 * 60, gt=0)
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
