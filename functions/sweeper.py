@@ -45,9 +45,9 @@ def run_sweeps(now: datetime | None = None) -> dict[str, Any]:
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     results = run_sweeps()
+    swept = sum(count for count in results.values() if isinstance(count, int))
+    metrics.add_metric(name="SweptItems", unit="Count", value=swept)
     for spec, count in results.items():
-        if isinstance(count, int):
-            metrics.add_metric(name="SweptItems", unit="Count", value=count)
         logger.info("sweep", extra={"task": spec, "result": count})
     metrics.flush_metrics()
     return {"results": results}
