@@ -22,7 +22,9 @@ from chalicelib.core.config import get_settings
 MODEL_MODULES: tuple[str, ...] = (
     "chalicelib.core.idempotency",
     "chalicelib.core.ratelimit",
+    "chalicelib.accounts.models",
     "chalicelib.booking.models",
+    "chalicelib.catalog.models",
 )
 
 _registry: dict[str, type[Model]] = {}
