@@ -20,7 +20,7 @@ from chalice.app import Request
 from chalicelib.api.problems import PROBLEM_JSON, problem, response_for
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import PayloadTooLarge
-from chalicelib.core.observability import logger, metrics
+from chalicelib.core.observability import logger, metrics, tracer
 
 CORRELATION_HEADER = "X-Correlation-Id"
 EXPOSED_HEADERS = "X-Correlation-Id, Retry-After, ETag, Location"
@@ -34,7 +34,10 @@ def install(app: Chalice) -> None:
         try:
             if len(event.raw_body or b"") > get_settings().max_body_bytes:
                 raise PayloadTooLarge("The request body is larger than 1 MB.")
-            response = get_response(event)
+            route_key = (event.context or {}).get("resourcePath", event.path)
+            with tracer.provider.in_subsegment(f"## {event.method} {route_key}") as segment:
+                segment.put_annotation("correlation_id", correlation_id)
+                response = get_response(event)
         except Exception as exc:
             response = response_for(exc)
         response = _as_problem(response)
