@@ -25,6 +25,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "chalicelib.accounts.models",
     "chalicelib.booking.models",
     "chalicelib.catalog.models",
+    "chalicelib.community.models",
 )
 
 _registry: dict[str, type[Model]] = {}

@@ -1,0 +1,58 @@
+"""What community needs from the catalogue's movie item: guards and counter moves inside
+our transactions, and titles for lists. Counters only ever move by atomic ``ADD``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from chalicelib.catalog.models import Movie
+from chalicelib.community.transactions import Transaction
+
+MOVIE = "movie"  # label of the movie's operation in a community transaction
+
+
+def live_movie() -> Condition:
+    """The movie exists and is not soft-deleted: the condition for adding anything to it."""
+    return Movie.movie_id.exists() & (Movie.deleted.does_not_exist() | (Movie.deleted == False))  # noqa: E712
+
+
+def existing_movie() -> Condition:
+    """The movie exists (maybe soft-deleted): taking something back is always allowed, and
+    ``ADD`` must never create a phantom movie item."""
+    return Movie.movie_id.exists()
+
+
+def move_counters(
+    tx: Transaction, movie_id: str, actions: list[Action], *, adding: bool
+) -> None:
+    tx.update(MOVIE, Movie(movie_id), actions, live_movie() if adding else existing_movie())
+
+
+def is_live(movie_id: str) -> bool:
+    try:
+        movie = Movie.get(movie_id)
+    except Movie.DoesNotExist:
+        return False
+    return not movie.deleted
+
+
+def movie_summaries(movie_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Title and counters of each live movie, in one BatchGet (missing/deleted are left out)."""
+    wanted = list(dict.fromkeys(movie_ids))
+    if not wanted:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    attributes = ["movie_id", "title", "poster_key", "release_date", "deleted"]
+    for movie in Movie.batch_get(wanted, attributes_to_get=attributes):
+        if not movie.deleted:
+            found[movie.movie_id] = {
+                "movie_id": movie.movie_id,
+                "title": movie.title,
+                "poster_key": movie.poster_key,
+                "release_date": movie.release_date,
+            }
+    return found

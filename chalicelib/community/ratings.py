@@ -1,0 +1,101 @@
+"""Ratings: one per user per movie, kept exact against the movie's ``rating_sum`` and
+``rating_count``.
+
+Every write is one transaction of the rating item and an ``ADD`` on the movie. A change
+or removal is conditioned on the stars it read, so two concurrent changes by the same
+user cannot both apply their difference: the loser re-reads and tries again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.catalog.models import Movie
+from chalicelib.community.models import Rating
+from chalicelib.community.movies import MOVIE, move_counters
+from chalicelib.community.rules import rating_average, rating_move
+from chalicelib.community.transactions import ConditionFailed, Transaction
+from chalicelib.core import clock
+from chalicelib.core.errors import NotFound, ServiceUnavailable
+
+RATING = "rating"
+MAX_REREADS = 20
+
+
+@dataclass(frozen=True)
+class RatingState:
+    movie_id: str
+    stars: int | None  # the caller's rating now; None once removed
+    rating_count: int
+    rating_average: float | None
+
+
+def _current(movie_id: str, user_id: str) -> Rating | None:
+    try:
+        return Rating.get(movie_id, user_id, consistent_read=True)
+    except Rating.DoesNotExist:
+        return None
+
+
+def _apply(movie_id: str, user_id: str, before: Rating | None, after: int | None) -> None:
+    """One transaction moving the rating item from ``before`` to ``after`` stars."""
+    move = rating_move(int(before.stars) if before else None, after)
+    if move.is_noop:
+        return
+    tx = Transaction()
+    if before is None:
+        assert after is not None
+        item = Rating(movie_id, user_id, stars=after, rated_at=clock.now())
+        tx.put(RATING, item, Rating.user_id.does_not_exist())
+    elif after is None:
+        tx.delete(RATING, Rating(movie_id, user_id), Rating.stars == int(before.stars))
+    else:
+        tx.update(
+            RATING,
+            Rating(movie_id, user_id),
+            [Rating.stars.set(after), Rating.rated_at.set(clock.now())],
+            Rating.stars == int(before.stars),
+        )
+    actions = [Movie.rating_sum.add(move.sum_delta)]
+    if move.count_delta:
+        actions.append(Movie.rating_count.add(move.count_delta))
+    move_counters(tx, movie_id, actions, adding=after is not None)
+    tx.commit()
+
+
+def _set(movie_id: str, user_id: str, stars: int | None) -> None:
+    for _ in range(MAX_REREADS):
+        before = _current(movie_id, user_id)
+        try:
+            _apply(movie_id, user_id, before, stars)
+            return
+        except ConditionFailed as failed:
+            if MOVIE in failed.labels:
+                raise NotFound("No such movie.") from failed
+            # Our own rating changed under us (a concurrent request): read it again.
+    raise ServiceUnavailable("The rating kept changing; try again.")
+
+
+def rate(movie_id: str, user_id: str, stars: int) -> RatingState:
+    """Create or change the caller's rating."""
+    _set(movie_id, user_id, stars)
+    return state(movie_id, user_id)
+
+
+def unrate(movie_id: str, user_id: str) -> None:
+    """Remove the caller's rating; removing a rating that is not there changes nothing."""
+    _set(movie_id, user_id, None)
+
+
+def state(movie_id: str, user_id: str) -> RatingState:
+    try:
+        movie = Movie.get(movie_id, attributes_to_get=["rating_sum", "rating_count", "deleted"])
+    except Movie.DoesNotExist as exc:
+        raise NotFound("No such movie.") from exc
+    mine = _current(movie_id, user_id)
+    return RatingState(
+        movie_id=movie_id,
+        stars=int(mine.stars) if mine else None,
+        rating_count=int(movie.rating_count or 0),
+        rating_average=rating_average(int(movie.rating_sum or 0), int(movie.rating_count or 0)),
+    )

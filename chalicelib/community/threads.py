@@ -1,0 +1,92 @@
+"""Reading comments: a movie's roots newest first, each with its replies oldest first,
+and what the caller may do with each one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.community.bans import is_banned
+from chalicelib.community.models import Comment, CommentLike
+from chalicelib.community.movies import is_live
+from chalicelib.community.rules import Viewer, can_delete, can_edit
+from chalicelib.core.clock import isoformat
+from chalicelib.core.errors import NotFound
+from chalicelib.core.pagination import Page, PageQuery, decode_cursor, encode_cursor
+
+
+def viewer_for(user_id: str | None, is_moderator: bool) -> Viewer:
+    if user_id is None:
+        return Viewer(user_id=None)
+    return Viewer(user_id=user_id, is_moderator=is_moderator, is_banned=is_banned(user_id))
+
+
+def serialize(
+    comment: Comment, viewer: Viewer, *, liked: bool, replies: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    """A deleted placeholder keeps its place and its replies but shows no body or author."""
+    deleted = bool(comment.deleted)
+    data: dict[str, Any] = {
+        "comment_id": comment.comment_id,
+        "movie_id": comment.movie_id,
+        "reply_to": comment.reply_of,
+        "deleted": deleted,
+        "body": None if deleted else comment.body,
+        "author": None
+        if deleted
+        else {"user_id": comment.author_id, "name": comment.author_name},
+        "created_at": isoformat(comment.created_at),
+        "edited_at": isoformat(comment.edited_at) if comment.edited_at else None,
+        "like_count": int(comment.like_count or 0),
+        "liked_by_me": liked,
+        "can_edit": can_edit(viewer, comment.author_id, deleted),
+        "can_delete": can_delete(viewer, comment.author_id, deleted),
+    }
+    if comment.reply_of is None:
+        data["reply_count"] = int(comment.reply_count or 0)
+        data["replies"] = replies or []
+    return data
+
+
+def describe(comment: Comment) -> dict[str, Any]:
+    """The comment as its author sees it right after posting or editing."""
+    return serialize(
+        comment, Viewer(user_id=comment.author_id), liked=False, replies=None
+    )
+
+
+def _liked_by(user_id: str | None, comment_ids: list[str]) -> set[str]:
+    if user_id is None or not comment_ids:
+        return set()
+    keys = [(cid, user_id) for cid in comment_ids]
+    return {like.comment_id for like in CommentLike.batch_get(keys)}
+
+
+def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[str, Any]]:
+    if not is_live(movie_id):
+        raise NotFound("No such movie.")
+    scope = f"comments:{movie_id}"
+    results = Comment.roots_by_movie.query(
+        movie_id,
+        scan_index_forward=False,
+        limit=page.limit,
+        last_evaluated_key=decode_cursor(page.cursor, scope),
+    )
+    roots = list(results)
+    replies = {
+        root.comment_id: list(Comment.replies_by_root.query(root.comment_id))
+        if root.reply_count
+        else []
+        for root in roots
+    }
+    every_id = [r.comment_id for r in roots] + [c.comment_id for rs in replies.values() for c in rs]
+    liked = _liked_by(viewer.user_id, every_id)
+
+    def one(comment: Comment, nested: list[dict[str, Any]] | None) -> dict[str, Any]:
+        return serialize(comment, viewer, liked=comment.comment_id in liked, replies=nested)
+
+    items = [
+        one(root, [one(reply, None) for reply in replies[root.comment_id]]) for root in roots
+    ]
+    return Page[dict[str, Any]](
+        items=items, next_cursor=encode_cursor(results.last_evaluated_key, scope)
+    )
