@@ -25,6 +25,7 @@ from chalice.app import Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chalicelib.accounts.roles import Role, has_role
+from chalicelib.accounts.throttle import limit_request, source_ip
 from chalicelib.accounts.tokens import Principal, decode_access_token
 from chalicelib.api.problems import response_for
 from chalicelib.core.errors import Forbidden, MalformedJson, Unauthorized, ValidationFailed
@@ -91,6 +92,7 @@ def route(
             assert request is not None
             try:
                 principal = authenticate(request, auth)
+                limit_request(principal, source_ip(request.context))
                 kwargs: dict[str, Any] = dict(path_params)
                 if body is not None:
                     kwargs["body"] = parse_body(request, body)

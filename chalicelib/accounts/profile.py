@@ -1,0 +1,112 @@
+"""The signed-in user's profile, avatar and roles."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.accounts import transact
+from chalicelib.accounts.models import UniqueKey, User
+from chalicelib.accounts.roles import Role
+from chalicelib.accounts.rules import LoginKind, unique_key
+from chalicelib.core import clock
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.media.uploads import download_url, key_prefix, uploaded_object
+
+#: profile fields a user may change with ``PATCH /me`` (mobile and avatar need checks)
+PLAIN_FIELDS = ("nick_name", "birthday", "gender", "city")
+
+
+def get_user(user_id: str) -> User:
+    try:
+        return User.get(user_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("No such user.") from exc
+
+
+def public_view(user: User) -> dict[str, Any]:
+    """How a user leaves the API (never the password hash)."""
+    return {
+        "user_id": user.user_id,
+        "username": user.username,
+        "email": user.email,
+        "mobile": user.mobile,
+        "nick_name": user.nick_name,
+        "birthday": user.birthday,
+        "gender": user.gender,
+        "city": user.city,
+        "avatar_key": user.avatar_key,
+        "avatar_url": download_url(user.avatar_key) if user.avatar_key else None,
+        "roles": sorted(user.roles),
+        "is_active": user.is_active,
+        "created_at": clock.isoformat(user.created_at),
+    }
+
+
+def update_profile(user_id: str, changes: dict[str, Any]) -> User:
+    """Apply the fields present in ``changes`` (``None`` clears an optional field)."""
+    user = get_user(user_id)
+    actions = []
+    for name in PLAIN_FIELDS:
+        if name in changes:
+            value = changes[name]
+            if isinstance(value, date):
+                value = value.isoformat()
+            if name == "gender" and value is None:
+                value = "unspecified"
+            attribute = getattr(User, name)
+            actions.append(attribute.set(value) if value is not None else attribute.remove())
+    if "avatar_key" in changes:
+        actions.append(_avatar_action(user, changes["avatar_key"]))
+    if "mobile" in changes and changes["mobile"] != user.mobile:
+        _change_mobile(user, changes["mobile"], actions)
+    elif actions:
+        user.update(actions=actions, condition=User.user_id.exists())
+    return get_user(user_id)
+
+
+def _avatar_action(user: User, key: str | None) -> Any:
+    if key is None:
+        return User.avatar_key.remove()
+    if not key.startswith(key_prefix("avatar", user.user_id)) or ".." in key:
+        raise ValidationFailed.single("avatar_key", "is not an avatar you uploaded")
+    if uploaded_object("avatar", key) is None:
+        raise ValidationFailed.single("avatar_key", "no valid upload exists under this key")
+    return User.avatar_key.set(key)
+
+
+def _change_mobile(user: User, mobile: str | None, actions: list[Any]) -> None:
+    """Move the mobile's uniqueness item in the same transaction as the profile update."""
+    old = user.mobile
+    actions.append(User.mobile.set(mobile) if mobile else User.mobile.remove())
+
+    def write(tx: TransactWrite) -> None:
+        if mobile:
+            tx.save(
+                UniqueKey(unique_key(LoginKind.MOBILE, mobile), user_id=user.user_id),
+                condition=UniqueKey.key.does_not_exist(),
+            )
+        if old:
+            tx.delete(
+                UniqueKey(unique_key(LoginKind.MOBILE, old)),
+                condition=UniqueKey.user_id == user.user_id,
+            )
+        condition = User.mobile == old if old else User.mobile.does_not_exist()
+        tx.update(user, actions=actions, condition=condition)
+
+    try:
+        transact.run(write)
+    except TransactWriteError as exc:
+        raise Conflict("This mobile is already taken.", extra={"field": "mobile"}) from exc
+
+
+def set_roles(user_id: str, roles: list[Role]) -> User:
+    """Replace a user's roles (everyone keeps ``user``). New tokens carry them; an
+    access token already issued keeps its roles until it expires (15 min)."""
+    user = get_user(user_id)
+    granted = {Role.USER.value, *(r.value for r in roles)}
+    user.update(actions=[User.roles.set(granted)], condition=User.user_id.exists())
+    return get_user(user_id)

@@ -1,0 +1,170 @@
+"""Accounts orchestration: register, sign in, refresh, sign out, reset a password."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.accounts import lockout, sessions, transact
+from chalicelib.accounts.codes import CodeSpend, check_code, invalid_code, send_code
+from chalicelib.accounts.models import UniqueKey, User
+from chalicelib.accounts.passwords import (
+    burn_verification_time,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from chalicelib.accounts.roles import Role
+from chalicelib.accounts.rules import LoginKind, Purpose, login_kind, normalize_email, unique_key
+from chalicelib.accounts.sessions import TokenPair
+from chalicelib.core import clock
+from chalicelib.core.errors import Conflict, Unauthorized, ValidationFailed
+
+BAD_CREDENTIALS = "The login or password is wrong."
+
+
+def find_user(kind: LoginKind, value: str) -> User | None:
+    try:
+        owner = UniqueKey.get(unique_key(kind, value), consistent_read=True)
+        return User.get(owner.user_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def email_registered(email: str) -> bool:
+    return find_user(LoginKind.EMAIL, normalize_email(email)) is not None
+
+
+def request_code(email: str, purpose: Purpose) -> None:
+    """Send a code. A register code for a known address is 409; a reset code for an
+    unknown one is silently not sent (the answer must not reveal who has an account)."""
+    registered = email_registered(email)
+    if purpose is Purpose.REGISTER and registered:
+        raise Conflict("An account with this e-mail already exists.", extra={"field": "email"})
+    if purpose is Purpose.RESET_PASSWORD and not registered:
+        return
+    send_code(email, purpose)
+
+
+def _require_password(password: str, field: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed.single(field, problem)
+
+
+def create_user(user: User, also: Callable[[TransactWrite], None] | None = None) -> None:
+    """Write the user and its uniqueness items in one transaction (plus ``also``'s
+    items, written after them). A taken username / e-mail / mobile is a 409 naming it."""
+    keys = [(LoginKind.USERNAME, user.username), (LoginKind.EMAIL, user.email)]
+    if user.mobile:
+        keys.append((LoginKind.MOBILE, user.mobile))
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(user, condition=User.user_id.does_not_exist())
+        for kind, value in keys:
+            tx.save(
+                UniqueKey(unique_key(kind, value), user_id=user.user_id),
+                condition=UniqueKey.key.does_not_exist(),
+            )
+        if also is not None:
+            also(tx)
+
+    try:
+        transact.run(write)
+    except TransactWriteError as exc:
+        codes = transact.reason_codes(exc)
+        # Puts come first, in the order written: the user, then each uniqueness item.
+        for (kind, _), code in zip(keys, codes[1:], strict=False):
+            if code == "ConditionalCheckFailed":
+                raise Conflict(
+                    f"This {kind.value} is already taken.", extra={"field": kind.value}
+                ) from exc
+        if any(codes[1 + len(keys) :]):
+            raise invalid_code() from exc
+        raise
+
+
+def _spend(spend: CodeSpend) -> Callable[[TransactWrite], None]:
+    def add(tx: TransactWrite) -> None:
+        tx.update(spend.item, actions=spend.actions, condition=spend.condition)
+
+    return add
+
+
+def register(email: str, code: str, username: str, password: str) -> tuple[User, TokenPair]:
+    _require_password(password, "password")
+    address = normalize_email(email)
+    spend = check_code(address, Purpose.REGISTER, code)
+    user = User(
+        uuid.uuid4().hex,
+        username=username.strip(),
+        email=address,
+        password_hash=hash_password(password),
+        roles={Role.USER.value},
+        is_active=True,
+        gender="unspecified",
+        created_at=clock.now(),
+    )
+    create_user(user, also=_spend(spend))
+    return user, sessions.start_session(user)
+
+
+def login(login_name: str, password: str) -> tuple[User, TokenPair]:
+    """Sign in by username, e-mail or mobile. Every failure looks the same (401)."""
+    kind = login_kind(login_name)
+    value = normalize_email(login_name) if kind is LoginKind.EMAIL else login_name.strip()
+    user = find_user(kind, value)
+    guard = f"user#{user.user_id}" if user else f"unknown#{unique_key(kind, value)}"
+    lockout.ensure_not_locked(guard)
+    if user is None:
+        burn_verification_time(password)
+        lockout.record_failure(guard)
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        lockout.record_failure(guard)
+        raise Unauthorized(BAD_CREDENTIALS)
+    lockout.clear(guard)
+    if needs_rehash(user.password_hash):
+        user.update(actions=[User.password_hash.set(hash_password(password))])
+    return user, sessions.start_session(user)
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    return sessions.rotate(refresh_token)
+
+
+def logout(refresh_token: str, user_id: str) -> None:
+    sessions.end_session(refresh_token, user_id)
+
+
+def reset_password(email: str, code: str, new_password: str) -> None:
+    """Set a new password with an e-mailed code; every session of the user ends."""
+    _require_password(new_password, "new_password")
+    address = normalize_email(email)
+    spend = check_code(address, Purpose.RESET_PASSWORD, code)
+    user = find_user(LoginKind.EMAIL, address)
+    if user is None:
+        raise invalid_code()
+    changed = clock.now()
+
+    def write(tx: TransactWrite) -> None:
+        tx.update(spend.item, actions=spend.actions, condition=spend.condition)
+        tx.update(
+            user,
+            actions=[
+                User.password_hash.set(hash_password(new_password)),
+                User.password_changed_at.set(changed),
+            ],
+            condition=User.user_id.exists(),
+        )
+
+    try:
+        transact.run(write)
+    except TransactWriteError as exc:
+        raise invalid_code() from exc
+    sessions.revoke_all(user.user_id)
+    lockout.clear(f"user#{user.user_id}")

@@ -1,0 +1,173 @@
+"""Signed-in sessions: token pairs, refresh-token rotation and revocation.
+
+A login starts a token family. Each refresh marks the presented token ``rotated`` and
+issues the next one, in one transaction that also requires the family to be active.
+Presenting a rotated token again (a thief or a replay) revokes the whole family.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.accounts import transact
+from chalicelib.accounts.models import RefreshToken, TokenFamily, User
+from chalicelib.accounts.tokens import (
+    access_ttl,
+    decode_refresh_token,
+    issue_access_token,
+    issue_refresh_token,
+)
+from chalicelib.core import clock
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import Forbidden, Unauthorized
+from chalicelib.core.observability import logger
+
+ACTIVE, ROTATED, REVOKED = "active", "rotated", "revoked"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds the access token is valid
+
+
+def _refresh_ttl() -> timedelta:
+    return timedelta(seconds=get_settings().refresh_token_ttl_seconds)
+
+
+def _pair(user: User, token: RefreshToken) -> TokenPair:
+    refresh = issue_refresh_token(
+        user.user_id,
+        jti=token.jti,
+        family_id=token.family_id,
+        issued=token.issued_at,
+        valid_until=token.valid_until,
+    )
+    access = issue_access_token(user.user_id, set(user.roles))
+    return TokenPair(access, refresh, int(access_ttl().total_seconds()))
+
+
+def _new_token(user_id: str, family_id: str) -> RefreshToken:
+    now = clock.now()
+    valid_until = now + _refresh_ttl()
+    return RefreshToken(
+        uuid.uuid4().hex,
+        user_id=user_id,
+        family_id=family_id,
+        status=ACTIVE,
+        issued_at=now,
+        valid_until=valid_until,
+        expires_at=valid_until,
+    )
+
+
+def start_session(user: User) -> TokenPair:
+    """A new token family for a fresh login or registration."""
+    token = _new_token(user.user_id, uuid.uuid4().hex)
+    family = TokenFamily(
+        token.family_id,
+        user_id=user.user_id,
+        status=ACTIVE,
+        started_at=token.issued_at,
+        expires_at=token.valid_until,
+    )
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(family, condition=TokenFamily.family_id.does_not_exist())
+        tx.save(token, condition=RefreshToken.jti.does_not_exist())
+
+    transact.run(write)
+    return _pair(user, token)
+
+
+def rotate(refresh_token: str) -> TokenPair:
+    """Exchange a refresh token for a new pair; a reused token revokes its family."""
+    claims = decode_refresh_token(refresh_token)
+    invalid = Unauthorized("The refresh token is not valid.")
+    try:
+        token = RefreshToken.get(claims.jti, consistent_read=True)
+        family = TokenFamily.get(claims.family_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise invalid from exc
+    if token.user_id != claims.user_id or token.family_id != family.family_id:
+        raise invalid
+    if token.status == ROTATED:
+        logger.warning("refresh token reused", extra={"family_id": family.family_id})
+        revoke_family(family.family_id)
+        raise Unauthorized("This refresh token was already used; sign in again.")
+    now = clock.now()
+    if token.status != ACTIVE or family.status != ACTIVE or now >= token.valid_until:
+        raise invalid
+    try:
+        user = User.get(claims.user_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise invalid from exc
+    changed = user.password_changed_at
+    if not user.is_active or (changed is not None and family.started_at < changed):
+        revoke_family(family.family_id)
+        raise invalid
+
+    successor = _new_token(user.user_id, family.family_id)
+
+    def write(tx: TransactWrite) -> None:
+        tx.update(
+            token,
+            actions=[RefreshToken.status.set(ROTATED)],
+            condition=RefreshToken.status == ACTIVE,
+        )
+        tx.update(
+            family,
+            actions=[TokenFamily.expires_at.set(successor.valid_until)],
+            condition=TokenFamily.status == ACTIVE,
+        )
+        tx.save(successor, condition=RefreshToken.jti.does_not_exist())
+
+    try:
+        transact.run(write)
+    except TransactWriteError as exc:
+        # Someone rotated this token (or revoked the family) a moment ago: a reuse.
+        revoke_family(family.family_id)
+        raise Unauthorized("This refresh token was already used; sign in again.") from exc
+    return _pair(user, successor)
+
+
+def revoke_family(family_id: str) -> None:
+    """One write makes every token of the family useless; members are marked for the sweeper."""
+    try:
+        TokenFamily(family_id).update(
+            actions=[TokenFamily.status.set(REVOKED)],
+            condition=TokenFamily.family_id.exists(),
+        )
+    except UpdateError:
+        return  # already gone (swept): nothing can refresh through it
+    for member in RefreshToken.by_family.query(family_id):
+        if member.status != REVOKED:
+            try:
+                member.update(actions=[RefreshToken.status.set(REVOKED)])
+            except (UpdateError, PutError):
+                logger.warning("could not mark a revoked token", extra={"jti": member.jti})
+
+
+def revoke_all(user_id: str) -> int:
+    """Revoke every session of a user (password reset). The user's
+    ``password_changed_at`` also stops families the index has not caught up with."""
+    count = 0
+    for family in TokenFamily.by_user.query(user_id):
+        if family.status == ACTIVE:
+            revoke_family(family.family_id)
+            count += 1
+    return count
+
+
+def end_session(refresh_token: str, user_id: str) -> None:
+    """Logout: the presented token's family is revoked. Only its owner may do that."""
+    claims = decode_refresh_token(refresh_token)
+    if claims.user_id != user_id:
+        raise Forbidden("This refresh token belongs to someone else.")
+    revoke_family(claims.family_id)

@@ -1,0 +1,39 @@
+"""Request rate limits of DOMAIN.md: anonymous callers 100/min per IP, signed-in users
+1000/min per user (*config*), counted in DynamoDB so they hold across containers."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import PynamoDBException
+
+from chalicelib.accounts.tokens import Principal
+from chalicelib.core.config import get_settings
+from chalicelib.core.observability import logger
+from chalicelib.core.ratelimit import hit
+
+WINDOW_SECONDS = 60
+
+
+def limit_request(principal: Principal | None, source_ip: str | None) -> None:
+    """Count one request; raise ``TooManyRequests`` (429 + Retry-After) over the limit.
+
+    When the counter table cannot be reached the request is let through: a limiter must
+    not turn a storage hiccup into an outage (``/health`` must still report it).
+    """
+    settings = get_settings()
+    if principal is not None:
+        key, limit = f"req:user:{principal.user_id}", settings.rate_limit_user_per_minute
+    else:
+        key, limit = f"req:ip:{source_ip or 'unknown'}", settings.rate_limit_anonymous_per_minute
+    try:
+        hit(key, limit, WINDOW_SECONDS)
+    except PynamoDBException:
+        logger.warning("rate limiter unavailable; request allowed", exc_info=True)
+
+
+def source_ip(context: dict[str, object] | None) -> str | None:
+    """The caller's IP as API Gateway saw it (``requestContext.identity.sourceIp``)."""
+    identity = (context or {}).get("identity")
+    if isinstance(identity, dict):
+        ip = identity.get("sourceIp")
+        return str(ip) if ip else None
+    return None
