@@ -18,7 +18,10 @@ from chalicelib.core.observability import logger, metrics
 SweepTask = Callable[[datetime], int]
 
 #: "module:function" of every sweep task; an area adds its own line.
-TASKS: tuple[str, ...] = ()
+TASKS: tuple[str, ...] = (
+    "chalicelib.accounts.sweeps:sweep_codes",
+    "chalicelib.accounts.sweeps:sweep_sessions",
+)
 
 
 def load_tasks() -> dict[str, SweepTask]:
