@@ -10,9 +10,7 @@ import importlib
 from collections.abc import Callable
 
 #: "module:function" of every seeder, in dependency order; an area adds its own line.
-SEEDERS: tuple[str, ...] = (
-    "chalicelib.accounts.seed:seed_demo_accounts",
-)
+SEEDERS: tuple[str, ...] = ("chalicelib.accounts.seed:seed_demo_accounts",)
 
 
 def seeders() -> list[tuple[str, Callable[[], str]]]:
