@@ -7,8 +7,8 @@
   of the sub-tree.
 - genres, areas: small trees read whole from one partition of the ``by_kind`` index.
 - cinemas: by city, or every listed cinema; halls: by cinema.
-- showtimes: by movie, cinema, city and hall, each ordered by ``starts_at`` so a date is
-  a key range.
+- showtimes: by movie, cinema, city, hall and local day, each ordered by ``starts_at`` so
+  a date is a key range.
 - hall-schedules: one item per hall per UTC day with the intervals booked that day and a
   version. Creating a showtime rewrites those items on their version in the same
   transaction as the showtime, so two overlapping creates cannot both win.
@@ -77,10 +77,10 @@ class Movie(Model):
     movie_id = UnicodeAttribute(hash_key=True)
     title = UnicodeAttribute()
     original_title = UnicodeAttribute(null=True)
-    genre_ids = ListAttribute(of=UnicodeAttribute, default=list)
-    formats = ListAttribute(of=UnicodeAttribute, default=list)  # 2D / 3D / IMAX
-    countries = ListAttribute(of=UnicodeAttribute, default=list)
-    languages = ListAttribute(of=UnicodeAttribute, default=list)
+    genre_ids = ListAttribute[str](default=list)
+    formats = ListAttribute[str](default=list)  # 2D / 3D / IMAX
+    countries = ListAttribute[str](default=list)
+    languages = ListAttribute[str](default=list)
     duration = NumberAttribute()  # minutes
     release_date = UnicodeAttribute()  # "YYYY-MM-DD"
     showing_until = UnicodeAttribute(null=True)  # "YYYY-MM-DD"; default from config
@@ -90,8 +90,8 @@ class Movie(Model):
     listed = UnicodeAttribute(null=True)  # LISTED while not deleted
     synopsis = UnicodeAttribute(null=True)
     poster_key = UnicodeAttribute(null=True)
-    still_keys = ListAttribute(of=UnicodeAttribute, default=list)
-    cast = ListAttribute(of=CastMember, default=list)
+    still_keys = ListAttribute[str](default=list)
+    cast = ListAttribute[CastMember](of=CastMember, default=list)
     age_rating = UnicodeAttribute(null=True)
     is_banner = BooleanAttribute(default=False)
     # Counters: other areas change them only with atomic ADD.
@@ -239,6 +239,12 @@ class ShowtimeHallIndex(GlobalSecondaryIndex["Showtime"]):
     starts_at = UTCDateTimeAttribute(range_key=True)
 
 
+class ShowtimeDayIndex(GlobalSecondaryIndex["Showtime"]):
+    Meta = _index_meta("by_day")
+    day = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
 @register_table
 class Showtime(Model):
     Meta = table_meta("showtimes")
@@ -250,6 +256,7 @@ class Showtime(Model):
     city_id = UnicodeAttribute()
     starts_at = UTCDateTimeAttribute()
     ends_at = UTCDateTimeAttribute()  # start + duration + cleaning time
+    day = UnicodeAttribute()  # local calendar day of starts_at, where the cinemas are
     format = UnicodeAttribute()
     language = UnicodeAttribute()
     prices = MapAttribute[str, Any]()  # seat type -> minor units
@@ -263,6 +270,7 @@ class Showtime(Model):
     by_cinema = ShowtimeCinemaIndex()
     by_city = ShowtimeCityIndex()
     by_hall = ShowtimeHallIndex()
+    by_day = ShowtimeDayIndex()
 
 
 @register_table

@@ -38,6 +38,13 @@ ENV_VARS: dict[str, str] = {
     "OPENSEARCH_URL": "opensearch_url",
     "SECRETS_ID": "secrets_id",
     "OUTBOX_DIR": "outbox_dir",
+    "CINEMA_TIMEZONE": "cinema_timezone",
+    "MEDIA_BASE_URL": "media_base_url",
+    "MAX_SEATS_PER_ORDER": "max_seats_per_order",
+    "HOLD_MINUTES": "hold_minutes",
+    "SALES_CLOSE_MINUTES": "sales_close_minutes",
+    "PAID_CANCEL_MINUTES": "paid_cancel_minutes",
+    "STRANDED_SEAT_RULE": "stranded_seat_rule",
     "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "rate_limit_anonymous_per_minute",
     "RATE_LIMIT_USER_PER_MINUTE": "rate_limit_user_per_minute",
     "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
@@ -88,6 +95,19 @@ class Settings(BaseModel):
 
     # HTTP
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+
+    # Booking (DOMAIN.md, Seats, holds and orders)
+    max_seats_per_order: int = Field(default=6, gt=0)
+    hold_minutes: int = Field(default=10, gt=0)
+    sales_close_minutes: int = Field(default=15, ge=0)
+    paid_cancel_minutes: int = Field(default=120, ge=0)
+    stranded_seat_rule: bool = True
+
+    # Catalogue (DOMAIN.md, Catalogue)
+    showtime_cleaning_minutes: int = Field(default=15, ge=0)
+    movie_showing_days: int = Field(default=60, gt=0)  # run length when no end date is set
+    cinema_timezone: str = "Asia/Shanghai"  # where a "date" filter's day begins and ends
+    media_base_url: str | None = None  # public URL of the media bucket (CDN); else S3's
 
     # Accounts (DOMAIN.md, Accounts and Rate limits)
     rate_limit_anonymous_per_minute: int = Field(default=100, gt=0)

@@ -1,0 +1,98 @@
+"""``GET /movies``: candidates from the most selective index, then exact filters and the
+chosen order in memory, paged by keyset.
+
+Where candidates come from (always a Query):
+- genre: one Query of the genre links per genre of the sub-tree;
+- city / date: the showtimes index of that city (from now on) or of that day;
+- status: the ``by_status`` partition, plus the partitions a movie can drift *from* since
+  the last sweep (a coming movie whose release day has come), so the answer is exact
+  between sweeps;
+- year: ``by_release`` as a release-date range; otherwise ``by_release`` whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from chalicelib.catalog.areas import require_city
+from chalicelib.catalog.genres import all_genres, genre_and_descendants
+from chalicelib.catalog.listing import SortKey, keyset_page, scope_of
+from chalicelib.catalog.models import LISTED, Movie, MovieGenre, MovieStatus
+from chalicelib.catalog.movies import current_status, movie_out
+from chalicelib.catalog.rules import rating_average
+from chalicelib.catalog.schemas import MovieOut, MovieQuery
+from chalicelib.catalog.showtime_lists import movie_ids_showing
+from chalicelib.catalog.support import local_today
+from chalicelib.core.pagination import Page
+
+
+def batch_get_movies(movie_ids: Iterable[str]) -> list[Movie]:
+    ids = sorted(set(movie_ids))
+    return list(Movie.batch_get(ids)) if ids else []
+
+
+def _by_status(status: str) -> list[Movie]:
+    today = local_today().isoformat()
+    found = list(Movie.by_status.query(status))
+    if status in (MovieStatus.SHOWING, MovieStatus.ENDED):
+        found += Movie.by_status.query(MovieStatus.COMING, Movie.release_date <= today)
+    if status == MovieStatus.ENDED:
+        found += Movie.by_status.query(MovieStatus.SHOWING)
+    return found
+
+
+def _candidates(query: MovieQuery, showing: set[str] | None) -> list[Movie]:
+    if query.genre:
+        genre_ids = genre_and_descendants(query.genre)
+        linked = {link.movie_id for gid in genre_ids for link in MovieGenre.query(gid)}
+        if showing is not None:
+            linked &= showing
+        return batch_get_movies(linked)
+    if showing is not None:
+        return batch_get_movies(showing)
+    if query.status:
+        return _by_status(query.status)
+    if query.year:
+        first, last = date(query.year, 1, 1).isoformat(), date(query.year, 12, 31).isoformat()
+        return list(Movie.by_release.query(LISTED, Movie.release_date.between(first, last)))
+    return list(Movie.by_release.query(LISTED))
+
+
+def _matches(movie: Movie, query: MovieQuery) -> bool:
+    if movie.deleted:
+        return False
+    if query.status and current_status(movie) != query.status:
+        return False
+    return not (query.year and not movie.release_date.startswith(f"{query.year:04d}-"))
+
+
+def sort_key(sort: str) -> callable:  # type: ignore[valid-type]
+    def key(movie: Movie) -> SortKey:
+        if sort == "title":
+            return (movie.title.casefold(), movie.movie_id)
+        if sort == "-want_count":
+            return (-int(movie.want_count), movie.movie_id)
+        if sort == "-rating":
+            average = rating_average(int(movie.rating_sum), int(movie.rating_count))
+            # unrated last, then by average, then by how many ratings back it
+            return (average is None, -(average or 0.0), -int(movie.rating_count), movie.movie_id)
+        return (-date.fromisoformat(movie.release_date).toordinal(), movie.movie_id)
+
+    return key
+
+
+def list_movies(query: MovieQuery) -> Page[MovieOut]:
+    if query.city:
+        require_city(query.city)
+    showing = movie_ids_showing(query.city, query.date) if query.city or query.date else None
+    unique = {m.movie_id: m for m in _candidates(query, showing)}
+    movies = [m for m in unique.values() if _matches(m, query)]
+    genres = all_genres()
+    return keyset_page(
+        movies,
+        sort_key(query.sort),
+        query,
+        scope_of("movies", query),
+        lambda m: movie_out(m, genres),
+    )
