@@ -7,8 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.core.dynamo import register_table, table_meta
@@ -74,3 +83,162 @@ def create_seat_items(
             )
             count += 1
     return count
+
+
+# --- orders ------------------------------------------------------------------------------
+
+
+class PriceLineMap(MapAttribute[str, Any]):
+    seat_id = UnicodeAttribute()
+    seat_type = UnicodeAttribute()
+    price = NumberAttribute()
+
+
+class OrdersByUser(GlobalSecondaryIndex["Order"]):
+    """My orders, newest first: Query by user, ``scan_index_forward=False``."""
+
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OrdersByPaymentIntent(GlobalSecondaryIndex["Order"]):
+    """``charge.refunded`` names the PaymentIntent, not our order."""
+
+    class Meta:
+        index_name = "by-payment-intent"
+        projection = KeysOnlyProjection()
+
+    payment_intent_id = UnicodeAttribute(hash_key=True)
+
+
+class PendingOrdersByHold(GlobalSecondaryIndex["Order"]):
+    """Sparse: only pending orders carry ``pending_key``, so the sweeper reads just those."""
+
+    class Meta:
+        index_name = "pending-by-hold"
+        projection = KeysOnlyProjection()
+
+    pending_key = UnicodeAttribute(hash_key=True)
+    hold_expires_at = NumberAttribute(range_key=True)
+
+
+PENDING_KEY = "pending"
+
+
+@register_table
+class Order(Model):
+    Meta = table_meta("orders")
+
+    order_id = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    showtime_id = UnicodeAttribute()
+    movie_id = UnicodeAttribute()
+    starts_at = UTCDateTimeAttribute()
+    seat_ids = ListAttribute(of=UnicodeAttribute)
+    lines = ListAttribute(of=PriceLineMap)
+    coupon_id = UnicodeAttribute(null=True)
+    subtotal = NumberAttribute()
+    discount = NumberAttribute(default=0)
+    total = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    status_reason = UnicodeAttribute(null=True)
+    payment_intent_id = UnicodeAttribute(null=True)
+    refund_id = UnicodeAttribute(null=True)
+    hold_expires_at = NumberAttribute()  # epoch seconds
+    pending_key = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+    by_user = OrdersByUser()
+    by_payment_intent = OrdersByPaymentIntent()
+    pending_by_hold = PendingOrdersByHold()
+
+
+@register_table
+class OrderNumber(Model):
+    """Claims an order number: a conditional put in the order's transaction keeps it unique."""
+
+    Meta = table_meta("order-numbers")
+
+    number = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute()
+
+
+# --- coupons -----------------------------------------------------------------------------
+
+
+@register_table
+class Coupon(Model):
+    """A coupon definition created by staff; users hold ``UserCoupon`` records of it."""
+
+    Meta = table_meta("coupons")
+
+    coupon_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # fixed | threshold | percent
+    amount_off = NumberAttribute(default=0)
+    min_subtotal = NumberAttribute(default=0)
+    percent_off = NumberAttribute(default=0)
+    movie_id = UnicodeAttribute(null=True)
+    currency = UnicodeAttribute(default="cny")
+    valid_from = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+@register_table
+class UserCoupon(Model):
+    """A coupon issued to one user. The validity window is copied here (epoch seconds) so the
+    order transaction's condition can check "unused and valid now" on this one item."""
+
+    Meta = table_meta("user-coupons")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    coupon_id = UnicodeAttribute(range_key=True)
+    status = UnicodeAttribute(default="unused")  # unused | used | expired
+    valid_from = NumberAttribute()
+    valid_until = NumberAttribute()
+    order_id = UnicodeAttribute(null=True)
+    issued_at = UTCDateTimeAttribute()
+
+
+# --- tickets and payments ----------------------------------------------------------------
+
+
+class TicketStatus:
+    VALID = "valid"
+    USED = "used"
+
+
+@register_table
+class Ticket(Model):
+    """One per seat of a paid order; keyed by order so an order's tickets are one Query."""
+
+    Meta = table_meta("tickets")
+
+    order_id = UnicodeAttribute(hash_key=True)
+    seat_id = UnicodeAttribute(range_key=True)
+    showtime_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    status = UnicodeAttribute(default=TicketStatus.VALID)
+    used_at = UTCDateTimeAttribute(null=True)
+    checked_in_by = UnicodeAttribute(null=True)
+
+
+@register_table
+class StripeEvent(Model):
+    """A processed webhook event id: a replayed event finds it and changes nothing."""
+
+    Meta = table_meta("stripe-events")
+
+    event_id = UnicodeAttribute(hash_key=True)
+    type = UnicodeAttribute()
+    processed_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)

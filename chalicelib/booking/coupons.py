@@ -1,0 +1,160 @@
+"""Coupons: staff create a definition and issue it to users; users list theirs with what
+each would take off a given order. Using one happens inside the order transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.booking.models import Coupon, UserCoupon
+from chalicelib.booking.rules import (
+    CouponRecordStatus,
+    CouponTerms,
+    coupon_problem,
+    discount_for,
+)
+from chalicelib.core import clock
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.pagination import Page, PageQuery, paginate
+
+
+def terms_of(coupon: Coupon) -> CouponTerms:
+    return CouponTerms(
+        coupon_id=coupon.coupon_id,
+        kind=coupon.kind,
+        valid_from=coupon.valid_from,
+        valid_until=coupon.valid_until,
+        amount_off=int(coupon.amount_off),
+        min_subtotal=int(coupon.min_subtotal),
+        percent_off=int(coupon.percent_off),
+        movie_id=coupon.movie_id,
+        currency=coupon.currency,
+    )
+
+
+def coupon_for(user_id: str, coupon_id: str) -> tuple[CouponTerms, str]:
+    """The terms and this user's record status; 422 when the coupon was not issued to them."""
+    try:
+        record = UserCoupon.get(user_id, coupon_id, consistent_read=True)
+        coupon = Coupon.get(coupon_id)
+    except (UserCoupon.DoesNotExist, Coupon.DoesNotExist) as exc:
+        raise ValidationFailed.single("coupon_id", "no such coupon in your account") from exc
+    return terms_of(coupon), record.status
+
+
+def create_coupon(
+    *,
+    name: str,
+    kind: str,
+    valid_from: datetime,
+    valid_until: datetime,
+    created_by: str,
+    user_ids: list[str],
+    amount_off: int = 0,
+    min_subtotal: int = 0,
+    percent_off: int = 0,
+    movie_id: str | None = None,
+    currency: str = "cny",
+) -> dict[str, Any]:
+    """Create the definition, then one unused record per user (an existing record, perhaps
+    already used, is left alone: issuing twice does not hand out a second use)."""
+    now = clock.now()
+    coupon = Coupon(
+        uuid.uuid4().hex,
+        name=name,
+        kind=kind,
+        amount_off=amount_off,
+        min_subtotal=min_subtotal,
+        percent_off=percent_off,
+        movie_id=movie_id,
+        currency=currency.lower(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=created_by,
+        created_at=now,
+    )
+    coupon.save()
+    issued = 0
+    for user_id in dict.fromkeys(user_ids):
+        record = UserCoupon(
+            user_id,
+            coupon.coupon_id,
+            status=CouponRecordStatus.UNUSED,
+            valid_from=int(valid_from.timestamp()),
+            valid_until=int(valid_until.timestamp()),
+            issued_at=now,
+        )
+        try:
+            record.save(condition=UserCoupon.user_id.does_not_exist())
+            issued += 1
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return {**public(coupon), "issued_to": issued}
+
+
+def public(coupon: Coupon) -> dict[str, Any]:
+    return {
+        "coupon_id": coupon.coupon_id,
+        "name": coupon.name,
+        "kind": coupon.kind,
+        "amount_off": int(coupon.amount_off),
+        "min_subtotal": int(coupon.min_subtotal),
+        "percent_off": int(coupon.percent_off),
+        "movie_id": coupon.movie_id,
+        "currency": coupon.currency,
+        "valid_from": clock.isoformat(coupon.valid_from),
+        "valid_until": clock.isoformat(coupon.valid_until),
+    }
+
+
+def my_coupons(
+    user_id: str,
+    page: PageQuery,
+    subtotal: int | None,
+    movie_id: str | None,
+    currency: str | None,
+) -> Page[dict[str, Any]]:
+    """Unused, unexpired coupons of the user, each with whether it applies to the order
+    described by ``subtotal`` / ``movie_id`` / ``currency`` (when given) and how much."""
+    now = clock.now()
+    now_epoch = int(now.timestamp())
+    records = paginate(
+        lambda **kw: UserCoupon.query(
+            user_id,
+            filter_condition=(UserCoupon.status == CouponRecordStatus.UNUSED)
+            & (UserCoupon.valid_until > now_epoch),
+            **kw,
+        ),
+        page,
+        scope=f"my-coupons:{user_id}",
+        serialize=lambda r: r,
+    )
+    coupons = {c.coupon_id: c for c in Coupon.batch_get([r.coupon_id for r in records.items])}
+    items = []
+    for record in records.items:
+        coupon = coupons.get(record.coupon_id)
+        if coupon is None:
+            continue
+        terms = terms_of(coupon)
+        item: dict[str, Any] = {**public(coupon), "status": record.status}
+        if subtotal is not None:
+            problem = coupon_problem(
+                terms,
+                record.status,
+                subtotal,
+                movie_id if movie_id is not None else (terms.movie_id or ""),
+                currency or terms.currency,
+                now,
+            )
+            item["eligible"] = problem is None
+            item["reason"] = problem
+            item["discount"] = 0 if problem else discount_for(terms, subtotal)
+        else:
+            item["eligible"] = now >= terms.valid_from
+            item["reason"] = None if item["eligible"] else "the coupon is not valid yet"
+        items.append(item)
+    return Page[dict[str, Any]](items=items, next_cursor=records.next_cursor)

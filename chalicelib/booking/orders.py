@@ -1,0 +1,140 @@
+"""Order state transitions as DynamoDB transactions, and the order's public shape.
+
+Each transition is conditional on the order's current status (the status machine in
+``rules``), and moves the seats, the coupon and the tickets in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.booking import holds
+from chalicelib.booking.models import Order, SeatStatus, Ticket, TicketStatus
+from chalicelib.booking.rules import IllegalTransition, OrderStatus, check_transition
+from chalicelib.booking.transact import Transaction, TransactionFailed
+from chalicelib.core import clock
+from chalicelib.core.errors import Conflict, NotFound
+
+#: a transition retried after re-reading, when a lapsed seat changed hands meanwhile
+ATTEMPTS = 4
+
+
+def load(order_id: str) -> Order:
+    try:
+        return Order.get(order_id, consistent_read=True)
+    except Order.DoesNotExist as exc:
+        raise NotFound("No such order.") from exc
+
+
+def status_update(
+    tx: Transaction,
+    order: Order,
+    wanted: str,
+    now: datetime,
+    reason: str | None = None,
+    extra: list[Action] | None = None,
+) -> None:
+    check_transition(order.status, wanted)
+    actions = [Order.status.set(wanted), Order.updated_at.set(now), *(extra or [])]
+    if reason is not None:
+        actions.append(Order.status_reason.set(reason))
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        actions.append(Order.pending_key.remove())
+    tx.update("order", order, actions, condition=Order.status == order.status)
+
+
+def end_pending(order_id: str, wanted: str, reason: str | None = None) -> Order:
+    """``pending_payment`` -> ``cancelled`` | ``expired``: the seats it still holds are freed
+    and its coupon comes back, in one transaction. Raises ``Conflict`` from another status."""
+    for _ in range(ATTEMPTS):
+        order = load(order_id)
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            raise Conflict(f"The order is {order.status}.", extra={"status": order.status})
+        now = clock.now()
+        tx = Transaction()
+        status_update(tx, order, wanted, now, reason)
+        for seat_id in holds.seats_still_mine(order, SeatStatus.HELD):
+            holds.add_release(tx, order.showtime_id, seat_id, order.order_id, SeatStatus.HELD)
+        if order.coupon_id:
+            holds.add_coupon_return(tx, order.user_id, order.coupon_id, order.order_id)
+        try:
+            tx.commit()
+            return load(order_id)
+        except TransactionFailed:
+            continue  # the order or a lapsed seat changed meanwhile: read again
+    raise Conflict("The order changed while it was being updated; try again.")
+
+
+def pay(order: Order, now: datetime) -> None:
+    """``pending_payment`` -> ``paid``: every seat of the order sold to it and one ticket per
+    seat, or nothing. Raises ``TransactionFailed`` naming seats another order has taken."""
+    now_epoch = int(now.timestamp())
+    tx = Transaction()
+    status_update(tx, order, OrderStatus.PAID, now)
+    for seat_id in order.seat_ids:
+        holds.add_sale(tx, order.showtime_id, seat_id, order.order_id, now_epoch)
+        ticket = Ticket(
+            order.order_id,
+            seat_id,
+            showtime_id=order.showtime_id,
+            user_id=order.user_id,
+            status=TicketStatus.VALID,
+        )
+        tx.put(f"ticket:{seat_id}", ticket, condition=Ticket.order_id.does_not_exist())
+    tx.commit()
+
+
+def refund(order_id: str, refund_id: str | None, reason: str) -> Order:
+    """``paid`` -> ``refunded``, freeing its sold seats. Idempotent: a refunded order stays."""
+    for _ in range(ATTEMPTS):
+        order = load(order_id)
+        if order.status == OrderStatus.REFUNDED:
+            return order
+        try:
+            check_transition(order.status, OrderStatus.REFUNDED)
+        except IllegalTransition as exc:
+            raise Conflict(f"A {order.status} order cannot be refunded.") from exc
+        tx = Transaction()
+        extra = [Order.refund_id.set(refund_id)] if refund_id else []
+        status_update(tx, order, OrderStatus.REFUNDED, clock.now(), reason, extra)
+        for seat_id in holds.seats_still_mine(order, SeatStatus.SOLD):
+            holds.add_release(tx, order.showtime_id, seat_id, order.order_id, SeatStatus.SOLD)
+        try:
+            tx.commit()
+            return load(order_id)
+        except TransactionFailed:
+            continue
+    raise Conflict("The order changed while it was being refunded; try again.")
+
+
+def public(order: Order) -> dict[str, Any]:
+    """The order as the API shows it."""
+    return {
+        "order_id": order.order_id,
+        "number": order.number,
+        "user_id": order.user_id,
+        "showtime_id": order.showtime_id,
+        "movie_id": order.movie_id,
+        "starts_at": clock.isoformat(order.starts_at),
+        "seat_ids": list(order.seat_ids),
+        "lines": [
+            {"seat_id": x.seat_id, "seat_type": x.seat_type, "price": int(x.price)}
+            for x in order.lines
+        ],
+        "coupon_id": order.coupon_id,
+        "subtotal": int(order.subtotal),
+        "discount": int(order.discount),
+        "total": int(order.total),
+        "currency": order.currency,
+        "status": order.status,
+        "status_reason": order.status_reason,
+        "payment_intent_id": order.payment_intent_id,
+        "hold_expires_at": clock.isoformat(
+            datetime.fromtimestamp(int(order.hold_expires_at), tz=UTC)
+        ),
+        "created_at": clock.isoformat(order.created_at),
+        "updated_at": clock.isoformat(order.updated_at),
+    }

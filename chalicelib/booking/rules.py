@@ -1,0 +1,274 @@
+"""The booking rules as plain functions: no I/O, ``now`` always passed in.
+
+Services read the state, ask these functions what is allowed and what things cost, and
+write the outcome with conditional writes (the conditions repeat the checks that can race).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.booking.models import SeatStatus
+
+
+class OrderStatus:
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    REFUNDED = "refunded"
+    USED = "used"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+#: The whole order status machine (DOMAIN.md); anything not listed is impossible.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PENDING_PAYMENT: frozenset(
+        {OrderStatus.PAID, OrderStatus.CANCELLED, OrderStatus.EXPIRED}
+    ),
+    OrderStatus.PAID: frozenset({OrderStatus.REFUNDED, OrderStatus.USED}),
+    OrderStatus.REFUNDED: frozenset(),
+    OrderStatus.USED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.EXPIRED: frozenset(),
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(f"an order cannot go from {current} to {wanted}")
+        self.current, self.wanted = current, wanted
+
+
+def can_transition(current: str, wanted: str) -> bool:
+    return wanted in TRANSITIONS.get(current, frozenset())
+
+
+def check_transition(current: str, wanted: str) -> None:
+    if not can_transition(current, wanted):
+        raise IllegalTransition(current, wanted)
+
+
+# --- seats -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeatState:
+    """What the rules need to know about one seat."""
+
+    seat_id: str
+    row: str
+    col: int
+    status: str
+    order_id: str | None = None
+    hold_expires_at: int | None = None
+
+
+def effective_status(status: str, hold_expires_at: int | None, now_epoch: int) -> str:
+    """A hold whose time has passed is a free seat, whether or not anything tidied it up."""
+    if status == SeatStatus.HELD and (hold_expires_at is None or hold_expires_at < now_epoch):
+        return SeatStatus.AVAILABLE
+    return status
+
+
+def is_free(seat: SeatState, now_epoch: int) -> bool:
+    return effective_status(seat.status, seat.hold_expires_at, now_epoch) == SeatStatus.AVAILABLE
+
+
+def seat_count_problem(seat_ids: Sequence[str], max_seats: int) -> str | None:
+    if not seat_ids:
+        return "choose at least one seat"
+    if len(set(seat_ids)) != len(seat_ids):
+        return "a seat is listed twice"
+    if len(seat_ids) > max_seats:
+        return f"at most {max_seats} seats per order"
+    return None
+
+
+def stranded_seats(seats: Iterable[SeatState], chosen: Iterable[str], now_epoch: int) -> list[str]:
+    """Free seats that the choice would leave alone between taken seats / a row's end.
+
+    Seats are adjacent when they are in the same row and their ``col`` differs by one; a
+    missing col is an aisle, which ends a block like the row's end does. A single free seat
+    next to a chosen seat is stranded: its other side is taken or an end (otherwise the free
+    run would be longer than one).
+    """
+    chosen_ids = set(chosen)
+    rows: dict[str, list[SeatState]] = {}
+    for seat in seats:
+        rows.setdefault(seat.row, []).append(seat)
+    touched_rows = {s.row for r in rows.values() for s in r if s.seat_id in chosen_ids}
+    stranded: list[str] = []
+    for row in sorted(touched_rows):
+        ordered = sorted(rows[row], key=lambda s: s.col)
+        for block in _blocks(ordered):
+            free = [s.seat_id not in chosen_ids and is_free(s, now_epoch) for s in block]
+            for i, seat in enumerate(block):
+                if not free[i]:
+                    continue
+                left_free = i > 0 and free[i - 1]
+                right_free = i + 1 < len(block) and free[i + 1]
+                if left_free or right_free:
+                    continue
+                neighbours = [block[j].seat_id for j in (i - 1, i + 1) if 0 <= j < len(block)]
+                if any(n in chosen_ids for n in neighbours):
+                    stranded.append(seat.seat_id)
+    return stranded
+
+
+def _blocks(ordered: list[SeatState]) -> list[list[SeatState]]:
+    """Runs of seats with consecutive cols (an aisle gap starts a new run)."""
+    blocks: list[list[SeatState]] = []
+    for seat in ordered:
+        if blocks and seat.col == blocks[-1][-1].col + 1:
+            blocks[-1].append(seat)
+        else:
+            blocks.append([seat])
+    return blocks
+
+
+# --- time windows ------------------------------------------------------------------------
+
+
+def sales_close_at(starts_at: datetime, close_minutes: int) -> datetime:
+    return starts_at - timedelta(minutes=close_minutes)
+
+
+def sales_are_open(
+    starts_at: datetime, sales_open: bool, now: datetime, close_minutes: int
+) -> bool:
+    return sales_open and now < sales_close_at(starts_at, close_minutes)
+
+
+def hold_expiry(now: datetime, hold_minutes: int) -> int:
+    """Epoch seconds at which a hold taken ``now`` stops protecting the seat."""
+    return int((now + timedelta(minutes=hold_minutes)).timestamp())
+
+
+def paid_cancel_deadline(starts_at: datetime, cancel_minutes: int) -> datetime:
+    return starts_at - timedelta(minutes=cancel_minutes)
+
+
+def may_cancel_paid(starts_at: datetime, now: datetime, cancel_minutes: int) -> bool:
+    return now <= paid_cancel_deadline(starts_at, cancel_minutes)
+
+
+# --- order numbers -----------------------------------------------------------------------
+
+
+def order_number(now: datetime, random_digits: str | None = None) -> str:
+    """``YYYYMMDDHHMMSS`` + 6 random digits; uniqueness is enforced by a conditional write."""
+    digits = random_digits if random_digits is not None else f"{secrets.randbelow(10**6):06d}"
+    return now.strftime("%Y%m%d%H%M%S") + digits
+
+
+# --- pricing -----------------------------------------------------------------------------
+
+
+class CouponKind:
+    FIXED = "fixed"
+    THRESHOLD = "threshold"
+    PERCENT = "percent"
+
+
+class CouponRecordStatus:
+    UNUSED = "unused"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class CouponTerms:
+    coupon_id: str
+    kind: str
+    valid_from: datetime
+    valid_until: datetime
+    amount_off: int = 0  # fixed / threshold, minor units
+    min_subtotal: int = 0  # threshold
+    percent_off: int = 0  # percent, 1..99
+    movie_id: str | None = None  # None: any movie
+    currency: str = "cny"
+
+
+@dataclass(frozen=True)
+class PriceLine:
+    seat_id: str
+    seat_type: str
+    price: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: list[PriceLine]
+    subtotal: int
+    discount: int
+    total: int
+    currency: str
+    coupon_id: str | None = None
+    coupon_problem: str | None = None
+
+
+def price_lines(seats: Iterable[tuple[str, str]], prices: dict[str, int]) -> list[PriceLine]:
+    """One line per (seat_id, seat_type), priced from the showtime's price per seat type."""
+    return [PriceLine(seat_id, seat_type, int(prices[seat_type])) for seat_id, seat_type in seats]
+
+
+def coupon_problem(
+    terms: CouponTerms,
+    record_status: str,
+    subtotal: int,
+    movie_id: str,
+    currency: str,
+    now: datetime,
+) -> str | None:
+    """Why this coupon cannot be used on this order, or ``None`` when it can."""
+    if record_status != CouponRecordStatus.UNUSED:
+        return f"the coupon is {record_status}"
+    if now < terms.valid_from:
+        return "the coupon is not valid yet"
+    if now >= terms.valid_until:
+        return "the coupon has expired"
+    if terms.movie_id is not None and terms.movie_id != movie_id:
+        return "the coupon is for another movie"
+    if terms.kind != CouponKind.PERCENT and terms.currency != currency:
+        return "the coupon is in another currency"
+    if terms.kind == CouponKind.THRESHOLD and subtotal < terms.min_subtotal:
+        return f"the coupon needs a subtotal of at least {terms.min_subtotal}"
+    return None
+
+
+def discount_for(terms: CouponTerms, subtotal: int) -> int:
+    """The amount off; never more than the subtotal, so a total is never below 0."""
+    if terms.kind == CouponKind.PERCENT:
+        off = subtotal * terms.percent_off // 100
+    else:
+        off = terms.amount_off
+    return max(0, min(off, subtotal))
+
+
+def quote(
+    lines: list[PriceLine],
+    currency: str,
+    movie_id: str,
+    now: datetime,
+    coupon: tuple[CouponTerms, str] | None = None,
+) -> Quote:
+    """Subtotal, discount and total. ``coupon`` is the terms and the caller's record status;
+    an unusable coupon is reported in ``coupon_problem`` and gives no discount."""
+    subtotal = sum(line.price for line in lines)
+    if coupon is None:
+        return Quote(lines, subtotal, 0, subtotal, currency)
+    terms, record_status = coupon
+    problem = coupon_problem(terms, record_status, subtotal, movie_id, currency, now)
+    discount = 0 if problem else discount_for(terms, subtotal)
+    return Quote(
+        lines,
+        subtotal,
+        discount,
+        subtotal - discount,
+        currency,
+        coupon_id=terms.coupon_id,
+        coupon_problem=problem,
+    )

@@ -1,0 +1,289 @@
+"""Booking use cases: price seats, place an order (hold + pay), read and cancel orders.
+
+The rules come from ``rules``; the writes are DynamoDB transactions (``holds``,
+``orders``); Stripe is called only after the seats are safely held.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from chalicelib.accounts.tokens import Principal
+from chalicelib.booking import holds, orders, payments
+from chalicelib.booking.coupons import coupon_for
+from chalicelib.booking.models import PENDING_KEY, Order, OrderNumber, PriceLineMap
+from chalicelib.booking.rules import (
+    OrderStatus,
+    Quote,
+    hold_expiry,
+    is_free,
+    may_cancel_paid,
+    order_number,
+    paid_cancel_deadline,
+    price_lines,
+    quote,
+    sales_are_open,
+    seat_count_problem,
+    stranded_seats,
+)
+from chalicelib.booking.transact import Transaction, TransactionFailed
+from chalicelib.core import clock
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.pagination import Page, PageQuery, paginate
+
+#: fresh order numbers tried when the random part collides
+NUMBER_ATTEMPTS = 5
+
+
+def _showtime(showtime_id: str) -> Any:
+    from chalicelib.catalog.models import Showtime
+
+    try:
+        return Showtime.get(showtime_id)
+    except Showtime.DoesNotExist as exc:
+        raise NotFound("No such showtime.") from exc
+
+
+def seat_map(showtime_id: str) -> dict[str, Any]:
+    return holds.seat_map(showtime_id, clock.epoch_seconds())
+
+
+def price_order(
+    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None, *, hold: bool
+) -> tuple[Any, Quote]:
+    """Check every rule an order must pass and price it on the server. With ``hold`` the
+    seats must be free now and the coupon usable; a quote only reports the coupon problem."""
+    settings = get_settings()
+    problem = seat_count_problem(seat_ids, settings.max_seats_per_order)
+    if problem:
+        raise ValidationFailed.single("seat_ids", problem)
+    showtime = _showtime(showtime_id)
+    now = clock.now()
+    close = settings.sales_close_minutes
+    if not sales_are_open(showtime.starts_at, showtime.sales_open, now, close):
+        raise Conflict("Sales for this showtime are closed.")
+    seats = {s.seat_id: s for s in holds.seats_of(showtime_id)}
+    unknown = [s for s in seat_ids if s not in seats]
+    if unknown:
+        raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
+    now_epoch = int(now.timestamp())
+    states = [holds.as_state(s) for s in seats.values()]
+    if hold:
+        taken = [s.seat_id for s in states if s.seat_id in seat_ids and not is_free(s, now_epoch)]
+        if taken:
+            raise Conflict(
+                "Some seats are no longer available.", extra={"unavailable_seats": taken}
+            )
+    if settings.stranded_seat_rule:
+        stranded = stranded_seats(states, seat_ids, now_epoch)
+        if stranded:
+            raise Conflict(
+                "This choice would leave a single seat stranded in the row.",
+                extra={"stranded_seats": stranded},
+            )
+    prices = {str(k): int(v) for k, v in showtime.prices.as_dict().items()}
+    missing = sorted({seats[s].seat_type for s in seat_ids} - set(prices))
+    if missing:
+        raise Conflict(f"This showtime has no price for {', '.join(missing)} seats.")
+    lines = price_lines(((s, seats[s].seat_type) for s in seat_ids), prices)
+    coupon = coupon_for(user_id, coupon_id) if coupon_id else None
+    priced = quote(lines, showtime.currency, showtime.movie_id, now, coupon)
+    if hold and priced.coupon_problem:
+        raise ValidationFailed.single("coupon_id", priced.coupon_problem)
+    return showtime, priced
+
+
+def order_context(
+    user_id: str, showtime_id: str, seat_ids: list[str]
+) -> tuple[str, str, int | None]:
+    """Movie, currency and (with seats) the subtotal an order would have, for coupon
+    eligibility; nothing is checked beyond the seats existing."""
+    showtime = _showtime(showtime_id)
+    if not seat_ids:
+        return showtime.movie_id, showtime.currency, None
+    seats = {s.seat_id: s for s in holds.seats_of(showtime_id)}
+    unknown = [s for s in seat_ids if s not in seats]
+    if unknown:
+        raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
+    prices = {str(k): int(v) for k, v in showtime.prices.as_dict().items()}
+    subtotal = sum(prices.get(seats[s].seat_type, int(seats[s].price)) for s in seat_ids)
+    return showtime.movie_id, showtime.currency, subtotal
+
+
+def quote_public(priced: Quote) -> dict[str, Any]:
+    return asdict(priced)
+
+
+def get_quote(
+    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None
+) -> dict[str, Any]:
+    _, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=False)
+    return quote_public(priced)
+
+
+def place_order(
+    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None
+) -> dict[str, Any]:
+    """Hold every seat, use the coupon and write the order in ONE transaction; then ask
+    Stripe for a PaymentIntent. Seats someone else holds give 409 ``unavailable_seats``."""
+    showtime, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=True)
+    order = _hold(user_id, showtime, seat_ids, priced)
+    if priced.total == 0:
+        orders.pay(order, clock.now())  # nothing to charge: paid at once
+        return {"order": orders.public(orders.load(order.order_id)), "payment": None}
+    try:
+        payment = payments.create_payment_intent(order)
+    except Exception:
+        orders.end_pending(order.order_id, OrderStatus.CANCELLED, "payment could not start")
+        raise
+    order.update(
+        actions=[Order.payment_intent_id.set(payment["payment_intent_id"])],
+        condition=Order.status == OrderStatus.PENDING_PAYMENT,
+    )
+    return {"order": orders.public(order), "payment": payment}
+
+
+def _hold(user_id: str, showtime: Any, seat_ids: list[str], priced: Quote) -> Order:
+    settings = get_settings()
+    for _ in range(NUMBER_ATTEMPTS):
+        now = clock.now()
+        now_epoch = int(now.timestamp())
+        until = hold_expiry(now, settings.hold_minutes)
+        order = Order(
+            uuid.uuid4().hex,
+            number=order_number(now),
+            user_id=user_id,
+            showtime_id=showtime.showtime_id,
+            movie_id=showtime.movie_id,
+            starts_at=showtime.starts_at,
+            seat_ids=list(seat_ids),
+            lines=[PriceLineMap(**vars(line)) for line in priced.lines],
+            coupon_id=priced.coupon_id,
+            subtotal=priced.subtotal,
+            discount=priced.discount,
+            total=priced.total,
+            currency=priced.currency,
+            status=OrderStatus.PENDING_PAYMENT,
+            hold_expires_at=until,
+            pending_key=PENDING_KEY,
+            created_at=now,
+            updated_at=now,
+        )
+        tx = Transaction()
+        tx.put("order", order, condition=Order.order_id.does_not_exist())
+        tx.put(
+            "number",
+            OrderNumber(order.number, order_id=order.order_id),
+            condition=OrderNumber.number.does_not_exist(),
+        )
+        for seat_id in seat_ids:
+            holds.add_hold(tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch)
+        if priced.coupon_id:
+            holds.add_coupon_use(tx, user_id, priced.coupon_id, order.order_id, now_epoch)
+        try:
+            tx.commit()
+            return order
+        except TransactionFailed as failed:
+            taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
+            if taken:
+                raise Conflict(
+                    "Some seats are no longer available.", extra={"unavailable_seats": taken}
+                ) from failed
+            if "coupon" in failed.labels:
+                raise Conflict("The coupon is used or no longer valid.") from failed
+            if "number" not in failed.labels:
+                raise
+    raise Conflict("Could not allocate an order number; try again.")
+
+
+def place_order_once(user_id: str, idempotency_key: str, request: dict[str, Any]) -> dict[str, Any]:
+    """``place_order`` behind Powertools idempotency, keyed by (user, Idempotency-Key): a
+    repeat with the same body gets the first answer; with another body it is a 422."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        IdempotencyConfig,
+        idempotent_function,
+    )
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    from chalicelib.core.idempotency import persistence_layer
+
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="body",
+        expires_after_seconds=24 * 3600,
+    )
+
+    @idempotent_function(
+        data_keyword_argument="call", persistence_store=persistence_layer(), config=config
+    )
+    def create_order(call: dict[str, Any]) -> dict[str, Any]:
+        body = call["body"]
+        return place_order(user_id, body["showtime_id"], body["seat_ids"], body.get("coupon_id"))
+
+    try:
+        result: dict[str, Any] = create_order(
+            call={"key": f"{user_id}:{idempotency_key}", "body": request}
+        )
+    except IdempotencyValidationError as exc:
+        raise ValidationFailed.single(
+            "Idempotency-Key", "this key was already used with a different body"
+        ) from exc
+    except IdempotencyAlreadyInProgressError as exc:
+        raise Conflict("A request with this Idempotency-Key is still in progress.") from exc
+    return result
+
+
+def visible_order(order_id: str, principal: Principal) -> Order:
+    """The owner sees their order; staff (and admins) see any; others get 404."""
+    order = orders.load(order_id)
+    if order.user_id != principal.user_id and not (principal.roles & {"staff", "admin"}):
+        raise NotFound("No such order.")
+    return order
+
+
+def list_orders(user_id: str, page: PageQuery) -> Page[dict[str, Any]]:
+    return paginate(
+        lambda **kw: Order.by_user.query(user_id, scan_index_forward=False, **kw),
+        page,
+        scope=f"orders:{user_id}",
+        serialize=orders.public,
+    )
+
+
+def cancel_order(order_id: str, principal: Principal) -> dict[str, Any]:
+    """A pending order any time (seats and coupon back at once); a paid one until the cancel
+    deadline before the show (refund through Stripe, then the seats are freed)."""
+    order = orders.load(order_id)
+    if order.user_id != principal.user_id:
+        raise NotFound("No such order.")
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        if order.payment_intent_id and not payments.cancel_payment_intent(order.payment_intent_id):
+            raise Conflict("The payment is already being processed; try again in a moment.")
+        return orders.public(orders.end_pending(order_id, OrderStatus.CANCELLED, "cancelled"))
+    if order.status != OrderStatus.PAID:
+        raise Conflict(f"A {order.status} order cannot be cancelled.")
+    minutes = get_settings().paid_cancel_minutes
+    if not may_cancel_paid(order.starts_at, clock.now(), minutes):
+        deadline = clock.isoformat(paid_cancel_deadline(order.starts_at, minutes))
+        raise Conflict(f"Paid orders can be cancelled until {deadline}.")
+    refund_id = payments.refund_payment(order) if order.payment_intent_id else None
+    refunded = orders.refund(order_id, refund_id, "cancelled by the customer")
+    from chalicelib.booking import notices
+
+    notices.order_refunded(refunded)
+    return orders.public(refunded)
+
+
+def order_tickets(order_id: str, principal: Principal) -> list[dict[str, Any]]:
+    from chalicelib.booking.tickets import tickets_of
+
+    order = orders.load(order_id)
+    if order.user_id != principal.user_id:
+        raise NotFound("No such order.")
+    return tickets_of(order)

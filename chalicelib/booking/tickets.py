@@ -1,0 +1,119 @@
+"""Tickets: one per seat of a paid order, with a code a door scanner can check offline.
+
+The code is ``<payload>.<signature>``, both base64url: the payload names the order, the
+seat and the showtime, the signature is an HMAC-SHA256 over the payload with the ticket
+key. Changing one character of either part makes the code invalid.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from chalicelib.booking.models import Order, Ticket, TicketStatus
+from chalicelib.booking.orders import load
+from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.transact import Transaction, TransactionFailed
+from chalicelib.core import clock
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import BadRequest, Conflict, NotFound
+
+MAX_CODE_LENGTH = 512
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(payload: bytes) -> bytes:
+    key = get_settings().require("ticket_hmac_key").encode()
+    return hmac.new(key, b"ticket\x00" + payload, hashlib.sha256).digest()
+
+
+def ticket_code(order_id: str, seat_id: str, showtime_id: str) -> str:
+    payload = json.dumps(
+        {"o": order_id, "s": seat_id, "t": showtime_id}, separators=(",", ":"), sort_keys=True
+    ).encode()
+    return f"{_b64(payload)}.{_b64(_signature(payload))}"
+
+
+def read_code(code: str) -> tuple[str, str, str]:
+    """(order_id, seat_id, showtime_id) of a genuine code; 400 for anything else."""
+    try:
+        if len(code) > MAX_CODE_LENGTH:
+            raise ValueError("too long")
+        payload_part, signature_part = code.split(".")
+        payload = _unb64(payload_part)
+        if not hmac.compare_digest(_unb64(signature_part), _signature(payload)):
+            raise ValueError("bad signature")
+        data = json.loads(payload)
+        return str(data["o"]), str(data["s"]), str(data["t"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadRequest("This is not a genuine ticket code.") from exc
+
+
+def public(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "ticket_id": f"{ticket.order_id}-{ticket.seat_id}",
+        "order_id": ticket.order_id,
+        "seat_id": ticket.seat_id,
+        "showtime_id": ticket.showtime_id,
+        "code": ticket_code(ticket.order_id, ticket.seat_id, ticket.showtime_id),
+        "status": ticket.status,
+        "used_at": clock.isoformat(ticket.used_at) if ticket.used_at else None,
+    }
+
+
+def tickets_of(order: Order) -> list[dict[str, Any]]:
+    """The order's tickets, which exist from the moment it is paid."""
+    if order.status not in (OrderStatus.PAID, OrderStatus.USED):
+        raise Conflict(
+            f"Tickets are issued once an order is paid; this one is {order.status}.",
+            extra={"status": order.status},
+        )
+    return [public(t) for t in Ticket.query(order.order_id, consistent_read=True)]
+
+
+def check_in(code: str, staff_id: str) -> dict[str, Any]:
+    """Mark the ticket used, exactly once: the ticket must be valid and its order paid (or
+    already in use by another of its tickets). The order becomes ``used`` with it."""
+    order_id, seat_id, showtime_id = read_code(code)
+    try:
+        ticket = Ticket.get(order_id, seat_id, consistent_read=True)
+    except Ticket.DoesNotExist as exc:
+        raise NotFound("No such ticket.") from exc
+    if ticket.showtime_id != showtime_id:
+        raise BadRequest("This is not a genuine ticket code.")
+    order = load(order_id)
+    now = clock.now()
+    tx = Transaction()
+    tx.update(
+        "ticket",
+        ticket,
+        [
+            Ticket.status.set(TicketStatus.USED),
+            Ticket.used_at.set(now),
+            Ticket.checked_in_by.set(staff_id),
+        ],
+        condition=Ticket.status == TicketStatus.VALID,
+    )
+    tx.update(
+        "order",
+        order,
+        [Order.status.set(OrderStatus.USED), Order.updated_at.set(now)],
+        condition=Order.status.is_in(OrderStatus.PAID, OrderStatus.USED),
+    )
+    try:
+        tx.commit()
+    except TransactionFailed as failed:
+        if "ticket" in failed.labels:
+            raise Conflict("This ticket has already been used.") from failed
+        raise Conflict(f"The order of this ticket is {load(order_id).status}.") from failed
+    return public(Ticket.get(order_id, seat_id, consistent_read=True))
