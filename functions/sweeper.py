@@ -21,6 +21,7 @@ SweepTask = Callable[[datetime], int]
 TASKS: tuple[str, ...] = (
     "chalicelib.accounts.sweeps:sweep_codes",
     "chalicelib.accounts.sweeps:sweep_sessions",
+    "chalicelib.booking.expiry:expire_pending_orders",
 )
 
 
