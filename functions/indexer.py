@@ -1,12 +1,13 @@
 """Search indexer: DynamoDB Streams (movies table) -> search index.
 
-Powertools' BatchProcessor reports partial failures, so a poison record does not block
-the records after it.
+Each record is one movie change: inserted or modified -> (re)indexed, soft-deleted or
+removed -> dropped from the index (``chalicelib.search.service.apply_change``). Powertools'
+BatchProcessor reports partial failures, so a poison record is retried on its own and
+does not block the records after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -19,27 +20,23 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from chalicelib.core.observability import logger
+from chalicelib.search import service
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
-#: What to do with each change; the search area installs its own. Receives the event
-#: name (INSERT/MODIFY/REMOVE), the new image and the old image as plain dicts.
-ChangeHandler = Callable[[str, dict[str, Any] | None, dict[str, Any] | None], None]
 
-
-def log_change(event_name: str, new: dict[str, Any] | None, old: dict[str, Any] | None) -> None:
-    keys = (new or old or {}).keys()
-    logger.info("stream change", extra={"event_name": event_name, "attributes": sorted(keys)})
-
-
-on_change: ChangeHandler = log_change
-
-
-def record_handler(record: DynamoDBRecord) -> None:
+def record_handler(record: DynamoDBRecord) -> str:
+    if not service.is_movies_stream(record.event_source_arn):
+        return "ignored"
     change = record.dynamodb
-    new = change.new_image if change else None
-    old = change.old_image if change else None
-    on_change(str(record.event_name.name if record.event_name else ""), new, old)
+    event_name = record.event_name.name if record.event_name else ""
+    done = service.apply_change(
+        event_name,
+        change.new_image if change else None,
+        change.old_image if change else None,
+    )
+    logger.debug("indexed change", extra={"event_name": event_name, "outcome": done})
+    return done
 
 
 @logger.inject_lambda_context

@@ -1,0 +1,195 @@
+"""The search port on Amazon OpenSearch Service (or any OpenSearch cluster).
+
+Readers and writers use an alias (``<table prefix>movies``); the index behind it is
+versioned by creation time. A rebuild fills a fresh index and then moves the alias in one
+``_aliases`` call, so searches never see a half-built index. opensearch-py is imported only
+when a client is built (it is heavy for a cold start that may never search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlparse
+
+from chalicelib.core import clock
+from chalicelib.search import opensearch_dsl as dsl
+from chalicelib.search.index import (
+    MovieDocument,
+    SearchHit,
+    SearchIndex,
+    SearchIndexError,
+    SearchQuery,
+    SearchResult,
+    Suggestion,
+)
+
+BULK_CHUNK = 500
+
+
+def build_client(url: str, region: str) -> Any:
+    """SigV4-signed on AWS (the Lambda role's credentials); basic auth when the URL carries
+    a user and password; otherwise no auth (a cluster on a private network)."""
+    from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection
+
+    parsed = urlparse(url)
+    host = parsed.hostname or "localhost"
+    port = parsed.port or (443 if parsed.scheme == "https" else 9200)
+    auth: Any = None
+    if host.endswith(".amazonaws.com"):
+        import boto3
+
+        service = "aoss" if host.endswith(".aoss.amazonaws.com") else "es"
+        auth = AWSV4SignerAuth(boto3.Session().get_credentials(), region, service)
+    elif parsed.username:
+        auth = (parsed.username, parsed.password or "")
+    return OpenSearch(
+        hosts=[{"host": host, "port": port}],
+        http_auth=auth,
+        use_ssl=parsed.scheme == "https",
+        verify_certs=parsed.scheme == "https",
+        connection_class=RequestsHttpConnection,
+        timeout=10,
+        max_retries=2,
+        retry_on_timeout=True,
+    )
+
+
+def _not_found(exc: Exception) -> bool:
+    return getattr(exc, "status_code", None) == 404
+
+
+class OpenSearchIndex(SearchIndex):
+    def __init__(
+        self, client: Any, alias: str, *, replicas: int = 1, refresh: bool = False
+    ) -> None:
+        """``refresh=True`` makes each write visible to the next search (tests); on AWS
+        the default one-second refresh is enough and cheaper."""
+        self.client = client
+        self.alias = alias
+        self.replicas = replicas
+        self.refresh = refresh
+        self._ready = False
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{clock.now().strftime('%Y%m%d%H%M%S%f')}"
+
+    def _write_params(self) -> dict[str, Any]:
+        return {"refresh": "wait_for"} if self.refresh else {}
+
+    def ensure_ready(self) -> None:
+        if self._ready:
+            return
+        if not self.client.indices.exists_alias(name=self.alias):
+            body = dsl.index_body(replicas=self.replicas)
+            body["aliases"] = {self.alias: {}}
+            self.client.indices.create(index=self._new_index_name(), body=body)
+        self._ready = True
+
+    def upsert(self, document: MovieDocument) -> None:
+        self.ensure_ready()
+        self.client.index(
+            index=self.alias,
+            id=document.movie_id,
+            body=dsl.document_body(document),
+            **self._write_params(),
+        )
+
+    def delete(self, movie_id: str) -> None:
+        self.ensure_ready()
+        try:
+            self.client.delete(index=self.alias, id=movie_id, **self._write_params())
+        except Exception as exc:
+            if not _not_found(exc):
+                raise
+
+    def get(self, movie_id: str) -> MovieDocument | None:
+        self.ensure_ready()
+        try:
+            found = self.client.get(index=self.alias, id=movie_id)
+        except Exception as exc:
+            if _not_found(exc):
+                return None
+            raise
+        return dsl.document_from_source(found["_source"]) if found.get("found") else None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self.ensure_ready()
+        answer = self.client.search(index=self.alias, body=dsl.search_body(query))
+        hits = [
+            SearchHit(
+                document=dsl.document_from_source(hit["_source"]),
+                score=float(hit.get("_score") or 0.0),
+                highlight=dsl.highlight_from_hit(hit),
+            )
+            for hit in answer["hits"]["hits"]
+        ]
+        total = answer["hits"]["total"]
+        buckets = answer.get("aggregations", {}).get("genres", {}).get("buckets", [])
+        return SearchResult(
+            hits=hits,
+            total=int(total["value"] if isinstance(total, dict) else total),
+            genre_facets={b["key"]: int(b["doc_count"]) for b in buckets},
+        )
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        prefix = prefix.strip()
+        if not prefix:
+            return []
+        self.ensure_ready()
+        answer = self.client.search(index=self.alias, body=dsl.suggest_body(prefix, limit))
+        return [
+            Suggestion(
+                movie_id=hit["_source"]["movie_id"],
+                title=hit["_source"]["title"],
+                original_title=hit["_source"].get("original_title") or "",
+            )
+            for hit in answer["hits"]["hits"]
+        ]
+
+    def rebuild(self, documents: Iterable[MovieDocument]) -> int:
+        """Fill a new index, then swap the alias onto it and drop the old ones."""
+        new_index = self._new_index_name()
+        self.client.indices.create(index=new_index, body=dsl.index_body(replicas=self.replicas))
+        count, chunk = 0, []
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) >= BULK_CHUNK:
+                count += self._bulk(new_index, chunk)
+                chunk = []
+        count += self._bulk(new_index, chunk)
+        self.client.indices.refresh(index=new_index)
+        try:
+            old_indices = sorted(self.client.indices.get_alias(name=self.alias))
+        except Exception as exc:
+            if not _not_found(exc):
+                raise
+            old_indices = []
+        actions: list[dict[str, Any]] = [
+            {"remove": {"index": old, "alias": self.alias}} for old in old_indices
+        ]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        for old in old_indices:
+            self.client.indices.delete(index=old)
+        self._ready = True
+        return count
+
+    def _bulk(self, index: str, documents: list[MovieDocument]) -> int:
+        if not documents:
+            return 0
+        lines: list[dict[str, Any]] = []
+        for document in documents:
+            lines.append({"index": {"_index": index, "_id": document.movie_id}})
+            lines.append(dsl.document_body(document))
+        answer = self.client.bulk(body=lines)
+        if answer.get("errors"):
+            failed = [
+                item["index"].get("error")
+                for item in answer.get("items", [])
+                if item.get("index", {}).get("error")
+            ]
+            raise SearchIndexError(
+                f"bulk indexing failed for {len(failed)} documents: {failed[:3]}"
+            )
+        return len(documents)

@@ -1,0 +1,389 @@
+"""The search port on SQLite FTS5, for the local stack and the tests (standard library only).
+
+Two FTS5 tables index the same text: ``movies_words`` (porter + unicode61: English words,
+stemmed) and ``movies_trigrams`` (trigram: any substring of three or more characters, which
+is how Chinese is found without a word segmenter). A query's English words must match the
+first, its CJK runs the second; CJK runs of one or two characters are below the trigram
+size and fall back to ``LIKE`` on the plain table. Facets are a ``GROUP BY`` over the
+same matches; highlights merge what each table marked.
+
+A connection is opened per operation (the API and the indexer pump run in different
+threads); WAL lets readers carry on while the indexer writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from chalicelib.search.index import (
+    MovieDocument,
+    SearchHit,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+    Suggestion,
+)
+from chalicelib.search.text import (
+    QueryTerms,
+    find_spans,
+    parse_query,
+    render_highlight,
+    spans_from_marked,
+)
+
+TEXT_COLUMNS = ("title", "original_title", "people", "synopsis")
+#: bm25 weights per column of TEXT_COLUMNS: a title match outranks a synopsis match.
+WEIGHTS = "10.0, 6.0, 3.0, 1.0"
+HIGHLIGHTED = {"title": None, "original_title": None, "synopsis": 160}  # column -> fragment size
+# Private-use characters as FTS5 highlight markers: they cannot clash with HTML in the text.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS movies (
+    movie_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    original_title TEXT NOT NULL,
+    people TEXT NOT NULL,
+    synopsis TEXT NOT NULL,
+    genre_ids TEXT NOT NULL,
+    release_date TEXT,
+    last_showing_day TEXT,
+    year INTEGER,
+    status_pinned TEXT,
+    rating REAL,
+    rating_count INTEGER NOT NULL,
+    want_count INTEGER NOT NULL,
+    poster_key TEXT
+);
+CREATE TABLE IF NOT EXISTS movie_genres (
+    movie_id TEXT NOT NULL,
+    genre_id TEXT NOT NULL,
+    PRIMARY KEY (movie_id, genre_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS movie_genres_by_genre ON movie_genres (genre_id, movie_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS movies_words USING fts5(
+    title, original_title, people, synopsis, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS movies_trigrams USING fts5(
+    title, original_title, people, synopsis, tokenize = 'trigram'
+);
+"""
+
+TITLE_LIKE = (
+    "SELECT movie_id, title, original_title FROM movies"
+    " WHERE title LIKE ? ESCAPE '\\' OR original_title LIKE ? ESCAPE '\\'"
+    " ORDER BY want_count DESC, title"
+)
+
+ORDER_BY = {
+    "relevance": "score DESC, m.want_count DESC, m.release_date IS NULL, m.release_date DESC",
+    "-release_date": "m.release_date IS NULL, m.release_date DESC",
+    "release_date": "m.release_date IS NULL, m.release_date ASC",
+    "-rating": "m.rating IS NULL, m.rating DESC, m.rating_count DESC",
+}
+
+
+def _phrase(term: str) -> str:
+    """An FTS5 string literal: the user's text can never become query syntax."""
+    clean = term.replace(_OPEN, "").replace(_CLOSE, "")
+    return '"' + clean.replace('"', '""') + '"'
+
+
+def _clean(text: str) -> str:
+    return text.replace(_OPEN, "").replace(_CLOSE, "")
+
+
+class SqliteSearchIndex(SearchIndex):
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._ready = False
+        self._lock = threading.Lock()
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        self.ensure_ready()
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        try:
+            # One snapshot for reads (count, facets and page agree); writers serialise.
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield connection
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    def ensure_ready(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=30)
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.executescript(SCHEMA)
+            finally:
+                connection.close()
+            self._ready = True
+
+    # -- writes --------------------------------------------------------------------------
+
+    def upsert(self, document: MovieDocument) -> None:
+        with self._connect(write=True) as db:
+            self._remove(db, document.movie_id)
+            self._insert(db, document)
+
+    def delete(self, movie_id: str) -> None:
+        with self._connect(write=True) as db:
+            self._remove(db, movie_id)
+
+    def rebuild(self, documents: Iterable[MovieDocument]) -> int:
+        count = 0
+        with self._connect(write=True) as db:
+            for table in ("movies", "movie_genres", "movies_words", "movies_trigrams"):
+                db.execute(f"DELETE FROM {table}")
+            for document in documents:
+                self._remove(db, document.movie_id)  # a scan may repeat an item
+                self._insert(db, document)
+                count += 1
+        return count
+
+    @staticmethod
+    def _remove(db: sqlite3.Connection, movie_id: str) -> None:
+        row = db.execute("SELECT rowid FROM movies WHERE movie_id = ?", (movie_id,)).fetchone()
+        if row is None:
+            return
+        for table in ("movies", "movies_words", "movies_trigrams"):
+            db.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM movie_genres WHERE movie_id = ?", (movie_id,))
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, d: MovieDocument) -> None:
+        text = tuple(
+            _clean(t) for t in (d.title, d.original_title, "\n".join(d.people), d.synopsis)
+        )
+        cursor = db.execute(
+            "INSERT INTO movies (movie_id, title, original_title, people, synopsis, genre_ids,"
+            " release_date, last_showing_day, year, status_pinned, rating, rating_count,"
+            " want_count, poster_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                d.movie_id,
+                *text,
+                json.dumps(list(d.genre_ids)),
+                d.release_date,
+                d.last_showing_day,
+                d.year,
+                d.status_pinned,
+                d.rating,
+                d.rating_count,
+                d.want_count,
+                d.poster_key,
+            ),
+        )
+        rowid = cursor.lastrowid
+        for table in ("movies_words", "movies_trigrams"):
+            db.execute(
+                f"INSERT INTO {table} (rowid, title, original_title, people, synopsis)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (rowid, *text),
+            )
+        db.executemany(
+            "INSERT OR IGNORE INTO movie_genres (movie_id, genre_id) VALUES (?, ?)",
+            [(d.movie_id, g) for g in d.genre_ids],
+        )
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, movie_id: str) -> MovieDocument | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM movies WHERE movie_id = ?", (movie_id,)).fetchone()
+        return _document(row) if row else None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        terms = parse_query(query.text)
+        matched_sql, params = _matches(query, terms)
+        with self._connect() as db:
+            total = db.execute(f"SELECT count(*) FROM ({matched_sql})", params).fetchone()[0]
+            facets = {
+                row[0]: row[1]
+                for row in db.execute(
+                    f"SELECT g.genre_id, count(*) FROM ({matched_sql}) AS hit"
+                    " JOIN movie_genres AS g ON g.movie_id = hit.movie_id"
+                    " GROUP BY g.genre_id ORDER BY count(*) DESC, g.genre_id",
+                    params,
+                )
+            }
+            rows = db.execute(
+                f"SELECT m.*, hit.score FROM ({matched_sql}) AS hit"
+                " JOIN movies AS m ON m.rowid = hit.rid"
+                f" ORDER BY {ORDER_BY[query.sort]}, m.movie_id LIMIT ? OFFSET ?",
+                [*params, query.limit, query.offset],
+            ).fetchall()
+            marks = _highlights(db, terms, rows)
+        hits = [
+            SearchHit(_document(row), float(row["score"]), marks.get(row["movie_id"], {}))
+            for row in rows
+        ]
+        return SearchResult(hits=hits, total=int(total), genre_facets=facets)
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[Suggestion]:
+        prefix = prefix.strip()
+        if not prefix:
+            return []
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found: dict[str, Suggestion] = {}
+        with self._connect() as db:
+            # Titles that start with what was typed come first, then titles with a word
+            # (or, for Chinese, a substring) that does.
+            queries: list[tuple[str, list[Any]]] = [(TITLE_LIKE, [like + "%", like + "%"])]
+            terms = parse_query(prefix)
+            if terms.words and not terms.cjk:
+                words = [_phrase(w) for w in terms.words]
+                words[-1] += "*"
+                queries.append(_fts_titles("movies_words", " AND ".join(words)))
+            elif terms.long_cjk and not terms.words:
+                queries.append(_fts_titles("movies_trigrams", _phrase(prefix)))
+            elif terms.cjk:
+                queries.append((TITLE_LIKE, ["%" + like + "%", "%" + like + "%"]))
+            for sql, params in queries:
+                for row in db.execute(sql + " LIMIT ?", [*params, limit]):
+                    found.setdefault(row["movie_id"], Suggestion(*row))
+        return list(found.values())[:limit]
+
+
+def _fts_titles(table: str, expression: str) -> tuple[str, list[Any]]:
+    return (
+        f"SELECT m.movie_id, m.title, m.original_title FROM {table} AS f"
+        " JOIN movies AS m ON m.rowid = f.rowid"
+        f" WHERE {table} MATCH ? ORDER BY m.want_count DESC, m.title",
+        ["{title original_title} : (" + expression + ")"],
+    )
+
+
+def _matches(query: SearchQuery, terms: QueryTerms) -> tuple[str, list[Any]]:
+    """SQL selecting ``rid, movie_id, score`` of every movie the query matches."""
+    joins, where, scores = [], [], ["0.0"]
+    params: list[Any] = []
+    if terms.words:
+        joins.append(
+            f"JOIN (SELECT rowid, bm25(movies_words, {WEIGHTS}) AS s FROM movies_words"
+            " WHERE movies_words MATCH ?) AS w ON w.rowid = m.rowid"
+        )
+        params.append(" AND ".join(_phrase(w) for w in terms.words))
+        scores.append("-w.s")
+    if terms.long_cjk:
+        joins.append(
+            f"JOIN (SELECT rowid, bm25(movies_trigrams, {WEIGHTS}) AS s FROM movies_trigrams"
+            " WHERE movies_trigrams MATCH ?) AS t ON t.rowid = m.rowid"
+        )
+        params.append(" AND ".join(_phrase(t) for t in terms.long_cjk))
+        scores.append("-t.s")
+    for short in terms.short_cjk:
+        where.append("(" + " OR ".join(f"m.{c} LIKE ?" for c in TEXT_COLUMNS) + ")")
+        params += [f"%{short}%"] * len(TEXT_COLUMNS)
+    if query.genre_ids is not None:
+        where.append(
+            "m.movie_id IN (SELECT movie_id FROM movie_genres"
+            " WHERE genre_id IN (SELECT value FROM json_each(?)))"
+        )
+        params.append(json.dumps(sorted(query.genre_ids)))
+    if query.movie_ids is not None:
+        where.append("m.movie_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(query.movie_ids)))
+    if query.year is not None:
+        where.append("m.year = ?")
+        params.append(query.year)
+    if query.status is not None:
+        status = query.status
+        window = ["m.status_pinned IS NULL", "m.release_date IS NOT NULL"]
+        bounds: list[Any] = []
+        for bound, condition in (
+            (status.released_from, "m.release_date >= ?"),
+            (status.released_to, "m.release_date <= ?"),
+            (status.last_day_from, "m.last_showing_day >= ?"),
+            (status.last_day_to, "m.last_showing_day <= ?"),
+        ):
+            if bound:
+                window.append(condition)
+                bounds.append(bound)
+        where.append(f"(m.status_pinned = ? OR ({' AND '.join(window)}))")
+        params += [status.status, *bounds]
+    sql = (
+        f"SELECT m.rowid AS rid, m.movie_id AS movie_id, {' + '.join(scores)} AS score"
+        f" FROM movies AS m {' '.join(joins)}"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql, params
+
+
+def _highlights(
+    db: sqlite3.Connection, terms: QueryTerms, rows: list[sqlite3.Row]
+) -> dict[str, dict[str, list[str]]]:
+    """Marked title / original title / synopsis fragment of each hit, merging the spans
+    the word table, the trigram table and the short-term scan each found."""
+    if not terms or not rows:
+        return {}
+    movie_ids = json.dumps([row["movie_id"] for row in rows])
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for table, expression in (
+        ("movies_words", " AND ".join(_phrase(w) for w in terms.words)),
+        ("movies_trigrams", " AND ".join(_phrase(t) for t in terms.long_cjk)),
+    ):
+        if not expression:
+            continue
+        columns = ", ".join(
+            f"highlight({table}, {TEXT_COLUMNS.index(c)}, '{_OPEN}', '{_CLOSE}')"
+            for c in HIGHLIGHTED
+        )
+        for row in db.execute(
+            f"SELECT m.movie_id, {columns} FROM {table} AS f JOIN movies AS m"
+            f" ON m.rowid = f.rowid WHERE {table} MATCH ?"
+            " AND m.movie_id IN (SELECT value FROM json_each(?))",
+            (expression, movie_ids),
+        ):
+            for index, column in enumerate(HIGHLIGHTED, start=1):
+                found = spans_from_marked(row[index], _OPEN, _CLOSE)
+                spans.setdefault((row[0], column), []).extend(found)
+    result: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        for column, fragment_size in HIGHLIGHTED.items():
+            found = list(spans.get((row["movie_id"], column), []))
+            for short in terms.short_cjk:
+                found += find_spans(row[column], short)
+            marked = render_highlight(row[column], found, fragment_size)
+            if marked:
+                result.setdefault(row["movie_id"], {})[column] = [marked]
+    return result
+
+
+def _document(row: sqlite3.Row) -> MovieDocument:
+    return MovieDocument(
+        movie_id=row["movie_id"],
+        title=row["title"],
+        original_title=row["original_title"],
+        synopsis=row["synopsis"],
+        people=tuple(p for p in row["people"].split("\n") if p),
+        genre_ids=tuple(json.loads(row["genre_ids"])),
+        release_date=row["release_date"],
+        last_showing_day=row["last_showing_day"],
+        status_pinned=row["status_pinned"],
+        rating=row["rating"],
+        rating_count=row["rating_count"],
+        want_count=row["want_count"],
+        poster_key=row["poster_key"],
+    )
