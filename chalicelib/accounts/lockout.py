@@ -69,4 +69,4 @@ def record_failure(key: str) -> None:
 
 def clear(key: str) -> None:
     """A successful login forgets earlier failures."""
-    LoginGuard(key).delete()
+    LoginGuard(key).delete(add_version_condition=False)

@@ -41,6 +41,6 @@ def sweep_sessions(now: datetime) -> int:
         family.delete()
         removed += 1
     for guard in LoginGuard.scan(LoginGuard.expires_at <= now):
-        guard.delete()
+        guard.delete(add_version_condition=False)
         removed += 1
     return removed
