@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.catalog.genres import all_genres
 from chalicelib.catalog.models import LISTED, CastMember, Genre, Movie, MovieGenre, MovieStatus
 from chalicelib.catalog.rules import derive_status, rating_average
 from chalicelib.catalog.schemas import CastOut, GenreRef, MovieIn, MovieOut, MoviePatch
-from chalicelib.catalog.support import condition_failed, local_today, media_url, new_id
+from chalicelib.catalog.support import condition_failed, local_today, media_url, new_id, transaction
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound, ValidationFailed
@@ -133,7 +132,7 @@ def create_movie(body: MovieIn) -> MovieOut:
         updated_at=now,
     )
     movie.status = current_status(movie)
-    with TransactWrite() as tx:
+    with transaction() as tx:
         tx.save(movie, condition=Movie.movie_id.does_not_exist())
         for gid in genre_ids:
             tx.save(MovieGenre(gid, movie.movie_id))
@@ -216,7 +215,7 @@ def update_movie(movie_id: str, body: MoviePatch) -> MovieOut:
     movie.updated_at = clock.now()
     actions += [Movie.status.set(movie.status), Movie.updated_at.set(movie.updated_at)]
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             tx.update(movie, actions=actions, condition=Movie.deleted == False)  # noqa: E712
             for gid in new_genres - old_genres:
                 tx.save(MovieGenre(gid, movie_id))
@@ -234,7 +233,7 @@ def delete_movie(movie_id: str) -> None:
     index (``status``/``listed`` removed) and its genre links, and so search."""
     movie = _live_movie(movie_id)
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             tx.update(
                 movie,
                 actions=[

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.booking.models import Seat, SeatStatus, create_seat_items
 from chalicelib.catalog.cinemas import get_hall, hall_seats, live_cinema
 from chalicelib.catalog.models import HallSchedule, Movie, Showtime
 from chalicelib.catalog.rules import find_overlap, schedule_days, seat_types, showtime_end
 from chalicelib.catalog.schemas import ShowtimeIn, ShowtimeOut, ShowtimePatch
-from chalicelib.catalog.support import condition_failed, new_id
+from chalicelib.catalog.support import lost_race, new_id, transaction
 from chalicelib.core import clock
 from chalicelib.core.clock import isoformat
 from chalicelib.core.config import get_settings
@@ -70,7 +70,7 @@ class _Slot:
     end: int
 
 
-def _book_interval(showtime: Showtime, previous: _Slot | None, write: TransactWrite) -> None:
+def _book_interval(showtime: Showtime, previous: _Slot | None, write: Any) -> None:
     """Add the showtime's interval to its days' schedules (removing ``previous``), or 409."""
     start, end = int(showtime.starts_at.timestamp()), int(showtime.ends_at.timestamp())
     days = set(schedule_days(showtime.starts_at, showtime.ends_at))
@@ -107,7 +107,7 @@ def _book_interval(showtime: Showtime, previous: _Slot | None, write: TransactWr
 def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
     for _ in range(SCHEDULE_ATTEMPTS):
         try:
-            with TransactWrite() as tx:
+            with transaction() as tx:
                 _book_interval(showtime, previous, tx)
                 if is_new:
                     tx.save(showtime, condition=Showtime.showtime_id.does_not_exist())
@@ -115,7 +115,7 @@ def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
                     tx.save(showtime, condition=Showtime.showtime_id.exists())
             return
         except PynamoDBException as exc:
-            if not condition_failed(exc):
+            if not lost_race(exc):
                 raise
     raise Conflict("The hall's schedule is changing right now; try again.")
 

@@ -3,11 +3,14 @@ and public URLs of media keys."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
@@ -22,13 +25,39 @@ def local_today() -> date:
     return clock.now().astimezone(ZoneInfo(get_settings().cinema_timezone)).date()
 
 
+_lock = threading.Lock()
+_connection: Connection | None = None
+
+
+def transaction() -> TransactWrite:
+    """A TransactWriteItems on a connection shared by the container's warm invocations."""
+    global _connection
+    if _connection is None:
+        with _lock:
+            if _connection is None:
+                settings = get_settings()
+                _connection = Connection(region=settings.region, host=settings.dynamodb_endpoint)
+    return TransactWrite(connection=_connection)
+
+
+def _reason_codes(exc: TransactWriteError) -> set[str]:
+    return {r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code}
+
+
 def condition_failed(exc: PynamoDBException) -> bool:
-    """Did a write fail only because one of its conditions did not hold?"""
+    """Did a write fail because one of its conditions did not hold?"""
     if isinstance(exc, TransactWriteError):
-        reasons = exc.cancellation_reasons or []
-        codes = {r.code for r in reasons if r is not None}
-        return bool(codes) and codes <= {"ConditionalCheckFailed", "TransactionConflict"}
+        return "ConditionalCheckFailed" in _reason_codes(exc)
     return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+def lost_race(exc: PynamoDBException) -> bool:
+    """A transaction cancelled by a condition or by a concurrent transaction on the same
+    items: worth re-reading and trying again."""
+    if isinstance(exc, TransactWriteError):
+        codes = _reason_codes(exc)
+        return bool(codes) and codes <= {"ConditionalCheckFailed", "TransactionConflict", "None"}
+    return condition_failed(exc)
 
 
 def media_url(key: str | None) -> str | None:
