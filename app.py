@@ -5,7 +5,7 @@ No business logic here: each area's routes live in ``chalicelib/api/<area>.py``.
 
 from chalice import Chalice, CORSConfig
 
-from chalicelib.api import accounts, booking, catalog, community, media, meta, middleware
+from chalicelib.api import accounts, booking, catalog, community, media, meta, middleware, search
 from chalicelib.core.config import get_settings
 
 app = Chalice(app_name="marquee")
@@ -18,5 +18,13 @@ app.api.cors = CORSConfig(
 )
 middleware.install(app)
 
-for blueprint in (meta.bp, accounts.bp, media.bp, community.bp, catalog.bp, booking.bp):
+for blueprint in (
+    meta.bp,
+    accounts.bp,
+    media.bp,
+    community.bp,
+    catalog.bp,
+    booking.bp,
+    search.bp,
+):
     app.register_blueprint(blueprint)
