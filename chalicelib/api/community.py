@@ -80,7 +80,9 @@ def _viewer(principal: Principal | None) -> Viewer:
 # Ratings and want-to-see
 
 
-@route(bp, "/movies/{movie_id}/rating", methods=("GET",), response=RatingOut, auth=Role.USER, tags=TAGS)
+@route(
+    bp, "/movies/{movie_id}/rating", methods=("GET",), response=RatingOut, auth=Role.USER, tags=TAGS
+)
 def my_rating(movie_id: str, principal: Principal | None) -> RatingOut:
     """The caller's rating of a movie (``stars`` null when not rated) and the average."""
     return RatingOut(**asdict(ratings.state(movie_id, _principal(principal).user_id)))
@@ -172,7 +174,9 @@ def post_comment(movie_id: str, body: NewComment, principal: Principal | None) -
     )
 
 
-@route(bp, "/comments/{comment_id}", methods=("PATCH",), body=CommentEdit, auth=Role.USER, tags=TAGS)
+@route(
+    bp, "/comments/{comment_id}", methods=("PATCH",), body=CommentEdit, auth=Role.USER, tags=TAGS
+)
 def edit_comment(comment_id: str, body: CommentEdit, principal: Principal | None) -> Any:
     """Edit one's own comment."""
     comment = comments.edit_comment(comment_id, _principal(principal).user_id, body.body)
@@ -193,7 +197,9 @@ def like_comment(comment_id: str, principal: Principal | None) -> LikeOut:
     return LikeOut(**asdict(likes.like(comment_id, _principal(principal).user_id)))
 
 
-@route(bp, "/comments/{comment_id}/like", methods=("DELETE",), status=204, auth=Role.USER, tags=TAGS)
+@route(
+    bp, "/comments/{comment_id}/like", methods=("DELETE",), status=204, auth=Role.USER, tags=TAGS
+)
 def unlike_comment(comment_id: str, principal: Principal | None) -> None:
     """Take a like back (idempotent)."""
     likes.unlike(comment_id, _principal(principal).user_id)

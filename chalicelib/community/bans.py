@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pynamodb.exceptions import PutError
+
 from chalicelib.accounts.models import User
 from chalicelib.community.models import Ban
 from chalicelib.core import clock
@@ -35,7 +37,7 @@ def ban(user_id: str, moderator_id: str, reason: str | None = None) -> dict[str,
     record = Ban(user_id, banned_by=moderator_id, banned_at=clock.now(), reason=reason)
     try:
         record.save(Ban.user_id.does_not_exist())
-    except Ban.PutError as exc:
+    except PutError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         record = Ban.get(user_id, consistent_read=True)

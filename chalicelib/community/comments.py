@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+
+from pynamodb.exceptions import DeleteError, UpdateError
+
 from chalicelib.accounts.models import User
 from chalicelib.catalog.models import Movie
 from chalicelib.community.bans import ensure_not_banned
@@ -124,7 +127,7 @@ def edit_comment(comment_id: str, user_id: str, body: str) -> Comment:
             actions=[Comment.body.set(body), Comment.edited_at.set(clock.now())],
             condition=Comment.deleted == False,  # noqa: E712
         )
-    except Comment.UpdateError as exc:
+    except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             raise NotFound("This comment was deleted.") from exc
         raise
@@ -150,7 +153,7 @@ def _delete_root(root: Comment, viewer: Viewer) -> None:
             root.delete(no_replies & alive)
             _forget_likes(root.comment_id)
             return
-        except Comment.DeleteError as exc:
+        except DeleteError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
             # A reply arrived since we read it (or it was deleted meanwhile): fall through.
@@ -158,12 +161,12 @@ def _delete_root(root: Comment, viewer: Viewer) -> None:
         root.update(
             actions=[
                 Comment.deleted.set(True),
-                Comment.deleted_by.set(viewer.user_id),
+                Comment.deleted_by.set(viewer.user_id or ""),
                 Comment.body.remove(),
             ],
             condition=alive,
         )
-    except Comment.UpdateError as exc:
+    except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         # Deleted concurrently by someone else: the outcome is the one asked for.
@@ -189,7 +192,7 @@ def _drop_empty_placeholder(root_id: str) -> None:
         Comment(root_id).delete(
             (Comment.deleted == True) & (Comment.reply_count == 0)  # noqa: E712
         )
-    except Comment.DeleteError as exc:
+    except DeleteError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
 
@@ -199,4 +202,3 @@ def _forget_likes(comment_id: str) -> None:
     with CommentLike.batch_write() as batch:
         for like in CommentLike.query(comment_id, attributes_to_get=["comment_id", "user_id"]):
             batch.delete(like)
-

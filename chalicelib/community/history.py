@@ -45,7 +45,7 @@ def record_view_quietly(user_id: str, movie_id: str) -> None:
     """For the movie page: history is a convenience, so a failure here never fails the page."""
     try:
         record_view(user_id, movie_id)
-    except Exception:  # noqa: BLE001 - logged; the page itself must still answer
+    except Exception:  # logged; the page itself must still answer
         logger.exception("could not record a view in the browsing history")
 
 

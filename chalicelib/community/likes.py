@@ -55,7 +55,9 @@ def like(comment_id: str, user_id: str) -> LikeState:
 def unlike(comment_id: str, user_id: str) -> None:
     tx = Transaction()
     tx.delete(LIKE, CommentLike(comment_id, user_id), CommentLike.user_id.exists())
-    tx.update(COMMENT, Comment(comment_id), [Comment.like_count.add(-1)], Comment.comment_id.exists())
+    tx.update(
+        COMMENT, Comment(comment_id), [Comment.like_count.add(-1)], Comment.comment_id.exists()
+    )
     try:
         tx.commit()
     except ConditionFailed as failed:

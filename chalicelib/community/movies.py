@@ -3,7 +3,7 @@ our transactions, and titles for lists. Counters only ever move by atomic ``ADD`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
@@ -27,9 +27,9 @@ def existing_movie() -> Condition:
 
 
 def move_counters(
-    tx: Transaction, movie_id: str, actions: list[Action], *, adding: bool
+    tx: Transaction, movie_id: str, actions: Sequence[Action], *, adding: bool
 ) -> None:
-    tx.update(MOVIE, Movie(movie_id), actions, live_movie() if adding else existing_movie())
+    tx.update(MOVIE, Movie(movie_id), list(actions), live_movie() if adding else existing_movie())
 
 
 def is_live(movie_id: str) -> bool:

@@ -31,9 +31,7 @@ def serialize(
         "reply_to": comment.reply_of,
         "deleted": deleted,
         "body": None if deleted else comment.body,
-        "author": None
-        if deleted
-        else {"user_id": comment.author_id, "name": comment.author_name},
+        "author": None if deleted else {"user_id": comment.author_id, "name": comment.author_name},
         "created_at": isoformat(comment.created_at),
         "edited_at": isoformat(comment.edited_at) if comment.edited_at else None,
         "like_count": int(comment.like_count or 0),
@@ -49,9 +47,7 @@ def serialize(
 
 def describe(comment: Comment) -> dict[str, Any]:
     """The comment as its author sees it right after posting or editing."""
-    return serialize(
-        comment, Viewer(user_id=comment.author_id), liked=False, replies=None
-    )
+    return serialize(comment, Viewer(user_id=comment.author_id), liked=False, replies=None)
 
 
 def _liked_by(user_id: str | None, comment_ids: list[str]) -> set[str]:
@@ -84,9 +80,7 @@ def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[s
     def one(comment: Comment, nested: list[dict[str, Any]] | None) -> dict[str, Any]:
         return serialize(comment, viewer, liked=comment.comment_id in liked, replies=nested)
 
-    items = [
-        one(root, [one(reply, None) for reply in replies[root.comment_id]]) for root in roots
-    ]
+    items = [one(root, [one(reply, None) for reply in replies[root.comment_id]]) for root in roots]
     return Page[dict[str, Any]](
         items=items, next_cursor=encode_cursor(results.last_evaluated_key, scope)
     )

@@ -93,7 +93,8 @@ class Transaction:
                 reasons = exc.cancellation_reasons or []
                 codes = [r.code if r else None for r in reasons]
                 failed = frozenset(
-                    label for label, code in zip(labels, codes, strict=False)
+                    label
+                    for label, code in zip(labels, codes, strict=False)
                     if code == "ConditionalCheckFailed"
                 )
                 if failed:

@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.catalog.models import Movie
 from chalicelib.community.models import Want
-from chalicelib.community.movies import MOVIE, move_counters, movie_summaries
+from chalicelib.community.movies import move_counters, movie_summaries
 from chalicelib.community.rules import parse_stamp, sort_stamp
 from chalicelib.community.transactions import ConditionFailed, Transaction
 from chalicelib.core import clock

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,15 @@ from chalicelib.core import clock
 
 def token_for(user_id: str, *roles: str) -> str:
     return issue_access_token(user_id, ["user", *roles])
+
+
+@pytest.fixture
+def frozen_clock() -> Any:
+    """Frozen an hour in the past: pyjwt refuses a token whose ``iat`` is ahead of the wall
+    clock, so a test that advances time must not overtake it."""
+    frozen = clock.FrozenClock(clock.now() - timedelta(hours=1))
+    clock.set_clock(frozen)
+    return frozen
 
 
 @pytest.fixture

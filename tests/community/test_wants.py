@@ -60,7 +60,6 @@ def test_my_wants_lists_titles_newest_first_with_a_cursor(
 ) -> None:
     titles = ["Alien", "Brazil", "Casablanca", "Dune"]
     ids = []
-    # Tokens are issued before the clock moves: pyjwt checks ``iat`` against the wall clock.
     ann, bob = as_user("ann"), as_user("bob")
     for title in titles:
         ids.append(make_movie(title))
