@@ -1,0 +1,1 @@
+"""The AWS CDK app that deploys Marquee (see ``app.py``; ``make synth`` / ``make deploy``)."""

@@ -1,0 +1,89 @@
+"""Builds the CDK app of one stage; ``app.py`` (the CDK CLI's entry) calls ``main``.
+
+The environment of the target stage is set *before* ``chalicelib`` is imported, because
+pynamodb binds table names when the model classes are defined and ``chalice package``
+imports ``app.py`` (its CORS origin comes from the settings).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from infrastructure.stages import StageSettings, stage_settings
+
+#: Local-stack settings that must not leak into a deployment's packaging.
+_LOCAL_ONLY = (
+    "SECRETS_ID",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_DYNAMODB",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL_SQS",
+    "AWS_ENDPOINT_URL_SES",
+    "STRIPE_API_KEY",
+    "STRIPE_API_BASE",
+    "STRIPE_WEBHOOK_SECRET",
+    "JWT_SECRET",
+    "TICKET_HMAC_KEY",
+    "CURSOR_SECRET",
+    "OUTBOX_DIR",
+)
+
+
+def prepare_environment(settings: StageSettings, environ: Any = os.environ) -> None:
+    for name in _LOCAL_ONLY:
+        environ.pop(name, None)
+    environ.update(
+        {
+            "STAGE": settings.stage,
+            "TABLE_PREFIX": settings.prefix,
+            "AWS_REGION": settings.region,
+            "AWS_DEFAULT_REGION": settings.region,
+            "CORS_ALLOWED_ORIGINS": settings.frontend_origin,
+        }
+    )
+
+
+def build(app: Any, settings: StageSettings) -> Any:
+    """Add the stage's stack (and the cdk-nag AwsSolutions checks) to ``app``."""
+    from aws_cdk import Environment, Validations
+    from cdk_nag import AwsSolutionsChecks
+
+    from infrastructure import bundles
+    from infrastructure.stack import MarqueeStack, Sources
+    from infrastructure.tables import all_table_specs
+    from local.server import NOT_FOUND_BODY
+
+    build_dir = Path(app.outdir) / ".marquee-build" / settings.stage
+    build_dir.mkdir(parents=True, exist_ok=True)
+    sources = Sources(
+        chalice_project=bundles.stage_chalice_project(build_dir),
+        functions=bundles.stage_functions(build_dir),
+        dependencies=bundles.stage_dependencies(build_dir),
+        build_dir=build_dir,
+        not_found_body=dict(NOT_FOUND_BODY),
+    )
+    stack = MarqueeStack(
+        app,
+        settings.stack_name,
+        settings=settings,
+        tables=all_table_specs(),
+        sources=sources,
+        env=Environment(account=settings.account, region=settings.region),
+        description=f"Marquee cinema ticketing backend ({settings.stage})",
+    )
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    return stack
+
+
+def main() -> None:
+    # The CDK still runs on an end-of-life Node; say so once in the README, not per synth.
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
+    from aws_cdk import App
+
+    app = App()
+    settings = stage_settings(app.node.try_get_context)
+    prepare_environment(settings)
+    build(app, settings)
+    app.synth()

@@ -1,0 +1,129 @@
+"""DynamoDB tables, one per pynamodb model (shapes from ``infrastructure.tables``)."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from infrastructure.nag import acknowledge, arn_ref
+from infrastructure.stages import StageSettings
+from infrastructure.tables import IndexSpec, Key, TableSpec
+
+#: What the application does with items: reads, writes, conditions, transactions (a
+#: TransactWriteItems call is authorised per contained action) and DescribeTable (health).
+ITEM_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+)
+
+
+_TYPES = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+_PROJECTIONS = {
+    "ALL": dynamodb.ProjectionType.ALL,
+    "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+    "INCLUDE": dynamodb.ProjectionType.INCLUDE,
+}
+_STREAMS = {
+    "NEW_AND_OLD_IMAGES": dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+    "NEW_IMAGE": dynamodb.StreamViewType.NEW_IMAGE,
+    "OLD_IMAGE": dynamodb.StreamViewType.OLD_IMAGE,
+    "KEYS_ONLY": dynamodb.StreamViewType.KEYS_ONLY,
+}
+
+
+def _attribute(key: Key) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=key.name, type=_TYPES[key.type])
+
+
+def _logical_id(short_name: str) -> str:
+    return "".join(part.capitalize() for part in short_name.replace("_", "-").split("-"))
+
+
+def _projection(index: IndexSpec) -> dict[str, object]:
+    options: dict[str, object] = {"projection_type": _PROJECTIONS[index.projection]}
+    if index.non_key_attributes:
+        options["non_key_attributes"] = list(index.non_key_attributes)
+    return options
+
+
+class Data(Construct):
+    """On-demand tables with point-in-time recovery; prod ones are protected and retained."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, settings: StageSettings, specs: list[TableSpec]
+    ) -> None:
+        super().__init__(scope, id)
+        self.tables: dict[str, dynamodb.Table] = {}
+        #: Tables whose changes leave through DynamoDB Streams (the search indexer's input).
+        self.streamed: list[dynamodb.Table] = []
+        for spec in specs:
+            table = dynamodb.Table(
+                self,
+                _logical_id(spec.short_name),
+                table_name=settings.prefix + spec.short_name,
+                partition_key=_attribute(spec.partition_key),
+                sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
+                billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+                point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                    point_in_time_recovery_enabled=True
+                ),
+                deletion_protection=settings.prod,
+                removal_policy=RemovalPolicy.RETAIN if settings.prod else RemovalPolicy.DESTROY,
+                time_to_live_attribute=spec.ttl_attribute,
+                stream=_STREAMS[spec.stream_view_type] if spec.stream_view_type else None,
+            )
+            for index in spec.global_indexes:
+                table.add_global_secondary_index(
+                    index_name=index.name,
+                    partition_key=_attribute(index.partition_key),
+                    sort_key=_attribute(index.sort_key) if index.sort_key else None,
+                    **_projection(index),  # type: ignore[arg-type]
+                )
+            for index in spec.local_indexes:
+                assert index.sort_key is not None, f"LSI {index.name} needs a sort key"
+                table.add_local_secondary_index(
+                    index_name=index.name,
+                    sort_key=_attribute(index.sort_key),
+                    **_projection(index),  # type: ignore[arg-type]
+                )
+            self.tables[spec.short_name] = table
+            if spec.stream_view_type:
+                self.streamed.append(table)
+
+    def grant(self, grantee: iam.IGrantable, *short_names: str) -> None:
+        """Item reads and writes (incl. transactions) on the named tables and their indexes;
+        every table when none are named. No table management actions."""
+        names = short_names or tuple(self.tables)
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(ITEM_ACTIONS), resources=self.arns(*names))
+        )
+        acknowledge(
+            grantee.grant_principal,  # type: ignore[arg-type]  # the role: its policy holds it
+            "AwsSolutions-IAM5",
+            "Queries on a table's secondary indexes need the table's index/* ARN; the "
+            "actions are item-level only.",
+            findings=[f"Resource::{arn_ref(self.tables[n])}/index/*" for n in names],
+        )
+
+    def arns(self, *short_names: str) -> list[str]:
+        """Table and index ARNs of the named tables (all tables when none are named)."""
+        names = short_names or tuple(self.tables)
+        resources: list[str] = []
+        for name in names:
+            table = self.tables[name]
+            resources += [table.table_arn, f"{table.table_arn}/index/*"]
+        return resources
