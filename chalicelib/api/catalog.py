@@ -34,6 +34,7 @@ from chalicelib.catalog.schemas import (
     ShowtimePatch,
     ShowtimeQuery,
 )
+from chalicelib.community import history
 from chalicelib.core.pagination import Page
 
 bp = Blueprint(__name__)
@@ -93,7 +94,10 @@ def list_movies(query: MovieQuery) -> Page[MovieOut]:
 def open_movie(movie_id: str, principal: Principal | None) -> MovieOut:
     """A movie's detail. Opening it counts a view; not cached, since every open counts
     and a signed-in caller's visit is recorded."""
-    return movies.open_movie(movie_id)
+    movie = movies.open_movie(movie_id)
+    if principal is not None:
+        history.record_view_quietly(principal.user_id, movie_id)
+    return movie
 
 
 @route(bp, "/movies", methods=W, body=MovieIn, response=MovieOut, status=201, auth=STAFF)
