@@ -99,3 +99,66 @@ def issue_coupon(user_ids: list[str], **terms: Any) -> str:
     fields.update(terms)
     created = create_coupon(created_by="staff-1", user_ids=user_ids, **fields)
     return str(created["coupon_id"])
+
+
+def signed_event(
+    event_type: str, obj: dict[str, Any], secret: str | None = None
+) -> tuple[str, str]:
+    """A Stripe event body and its ``Stripe-Signature`` header, signed as Stripe signs."""
+    import hashlib
+    import hmac
+    import json
+    import time
+
+    from chalicelib.core.config import get_settings
+
+    key = secret or get_settings().require("stripe_webhook_secret")
+    event = {
+        "id": f"evt_{uuid.uuid4().hex[:16]}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {"object": obj},
+    }
+    body = json.dumps(event)
+    timestamp = int(time.time())
+    signature = hmac.new(key.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return body, f"t={timestamp},v1={signature}"
+
+
+def webhook_headers(signature: str) -> dict[str, str]:
+    return {"Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signature}
+
+
+def pay_by_card(payment_intent_id: str, card: str = "4242424242424242") -> str:
+    """Pay for real in localstripe: a PaymentMethod from a test card, attached, confirmed."""
+    from chalicelib.core.stripe_api import stripe_client
+
+    client = stripe_client()
+    method = client.v1.payment_methods.create(
+        params={
+            "type": "card",
+            "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+        }
+    )
+    client.v1.payment_intents.update(payment_intent_id, params={"payment_method": method.id})
+    intent = client.v1.payment_intents.confirm(payment_intent_id)
+    return str(intent.status)
+
+
+def succeeded_event(payment_intent_id: str, order_id: str) -> tuple[str, str]:
+    """The ``payment_intent.succeeded`` event Stripe sends for a paid intent."""
+    from chalicelib.core.stripe_api import stripe_client
+
+    intent = stripe_client().v1.payment_intents.retrieve(payment_intent_id)
+    return signed_event(
+        "payment_intent.succeeded",
+        {
+            "id": intent.id,
+            "object": "payment_intent",
+            "amount": intent.amount,
+            "currency": intent.currency,
+            "status": intent.status,
+            "metadata": {"order_id": order_id},
+        },
+    )

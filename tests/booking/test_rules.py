@@ -1,0 +1,218 @@
+"""The booking rules, without I/O: milliseconds each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.booking.models import SeatStatus
+from chalicelib.booking.rules import (
+    TRANSITIONS,
+    CouponTerms,
+    IllegalTransition,
+    OrderStatus,
+    PriceLine,
+    SeatState,
+    can_transition,
+    check_transition,
+    coupon_problem,
+    discount_for,
+    effective_status,
+    hold_expiry,
+    may_cancel_paid,
+    order_number,
+    quote,
+    sales_are_open,
+    seat_count_problem,
+    stranded_seats,
+)
+
+NOW = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
+EPOCH = int(NOW.timestamp())
+
+
+def row(pattern: str, label: str = "A") -> list[SeatState]:
+    """``pattern``: one char per col: ``.`` free, ``x`` sold, ``h`` held (live), ``e`` held
+    (expired), ``_`` aisle (no seat). Seat ids are ``A0``, ``A1``... by col."""
+    seats = []
+    for col, char in enumerate(pattern):
+        if char == "_":
+            continue
+        status = {".": SeatStatus.AVAILABLE, "x": SeatStatus.SOLD}.get(char, SeatStatus.HELD)
+        expires = EPOCH + 60 if char == "h" else EPOCH - 60 if char == "e" else None
+        seats.append(SeatState(f"{label}{col}", label, col, status, None, expires))
+    return seats
+
+
+# --- stranded single seat ---------------------------------------------------------------
+
+
+def test_choice_leaving_one_seat_before_a_taken_seat_is_refused() -> None:
+    assert stranded_seats(row("x.....x"), ["A2", "A3"], EPOCH) == ["A1"]
+
+
+def test_choice_leaving_one_seat_at_the_row_end_is_refused() -> None:
+    assert stranded_seats(row("......"), ["A1", "A2"], EPOCH) == ["A0"]
+
+
+def test_choice_next_to_a_taken_seat_or_the_row_end_is_fine() -> None:
+    assert stranded_seats(row("x.....x"), ["A1", "A2"], EPOCH) == []
+    assert stranded_seats(row("......"), ["A0", "A1"], EPOCH) == []
+    assert stranded_seats(row("......"), ["A2", "A3"], EPOCH) == []
+
+
+def test_a_single_gap_between_chosen_seats_is_refused() -> None:
+    assert stranded_seats(row("x....."), ["A1", "A3"], EPOCH) == ["A2"]
+
+
+def test_an_aisle_breaks_adjacency_like_a_row_end() -> None:
+    # cols 0-2 | aisle at 3 | cols 4-6: cols 0-1 leave col 2 alone before the aisle
+    assert stranded_seats(row("..._..."), ["A0", "A1"], EPOCH) == ["A2"]
+    # col 4 is not a neighbour of col 2 across the aisle, so it is not blamed on the choice
+    assert stranded_seats(row("..._.x"), ["A0", "A1", "A2"], EPOCH) == []
+
+
+def test_an_expired_hold_counts_as_a_free_seat() -> None:
+    assert stranded_seats(row("e....."), ["A1", "A2"], EPOCH) == ["A0"]
+    assert stranded_seats(row("h....."), ["A1", "A2"], EPOCH) == []
+
+
+def test_other_rows_are_not_judged() -> None:
+    seats = row("......", "A") + row("x.x...", "B")
+    assert stranded_seats(seats, ["A0", "A1"], EPOCH) == []
+
+
+def test_a_single_seat_stranded_before_the_choice_is_not_blamed_on_it() -> None:
+    assert stranded_seats(row("x.x..."), ["A3", "A4", "A5"], EPOCH) == []
+
+
+# --- counts, windows, holds --------------------------------------------------------------
+
+
+def test_one_to_six_distinct_seats() -> None:
+    assert seat_count_problem([], 6) == "choose at least one seat"
+    assert seat_count_problem(["A1"] * 2, 6) == "a seat is listed twice"
+    assert seat_count_problem([f"A{i}" for i in range(7)], 6) == "at most 6 seats per order"
+    assert seat_count_problem([f"A{i}" for i in range(6)], 6) is None
+
+
+def test_sales_close_fifteen_minutes_before_start() -> None:
+    starts = NOW + timedelta(minutes=15)
+    assert not sales_are_open(starts, True, NOW, 15)
+    assert sales_are_open(starts, True, NOW - timedelta(seconds=1), 15)
+    assert not sales_are_open(starts + timedelta(days=1), False, NOW, 15)
+
+
+def test_a_hold_lasts_ten_minutes_and_then_the_seat_is_free() -> None:
+    until = hold_expiry(NOW, 10)
+    assert until == EPOCH + 600
+    assert effective_status(SeatStatus.HELD, until, EPOCH + 600) == SeatStatus.HELD
+    assert effective_status(SeatStatus.HELD, until, EPOCH + 601) == SeatStatus.AVAILABLE
+    assert effective_status(SeatStatus.SOLD, None, EPOCH) == SeatStatus.SOLD
+    assert effective_status(SeatStatus.BLOCKED, None, EPOCH) == SeatStatus.BLOCKED
+
+
+def test_paid_orders_cancel_until_two_hours_before_start() -> None:
+    starts = NOW + timedelta(hours=2)
+    assert may_cancel_paid(starts, NOW, 120)
+    assert not may_cancel_paid(starts, NOW + timedelta(seconds=1), 120)
+
+
+def test_order_number_is_the_time_and_six_random_digits() -> None:
+    assert order_number(NOW, "004217") == "20260501120000004217"
+    generated = order_number(NOW)
+    assert len(generated) == 20 and generated.isdigit() and generated.startswith("20260501")
+
+
+# --- status machine ----------------------------------------------------------------------
+
+
+def test_the_status_machine_allows_exactly_the_documented_transitions() -> None:
+    allowed = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
+    assert allowed == {
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED),
+        (OrderStatus.PAID, OrderStatus.REFUNDED),
+        (OrderStatus.PAID, OrderStatus.USED),
+    }
+
+
+@pytest.mark.parametrize(
+    ("current", "wanted"),
+    [
+        (OrderStatus.PAID, OrderStatus.CANCELLED),
+        (OrderStatus.EXPIRED, OrderStatus.PAID),
+        (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT),
+        (OrderStatus.USED, OrderStatus.REFUNDED),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.REFUNDED),
+        (OrderStatus.REFUNDED, OrderStatus.PAID),
+    ],
+)
+def test_illegal_transitions_are_refused(current: str, wanted: str) -> None:
+    assert not can_transition(current, wanted)
+    with pytest.raises(IllegalTransition):
+        check_transition(current, wanted)
+
+
+# --- pricing and coupons -----------------------------------------------------------------
+
+
+def terms(**kw: object) -> CouponTerms:
+    base: dict[str, object] = {
+        "coupon_id": "c1",
+        "kind": "fixed",
+        "valid_from": NOW - timedelta(days=1),
+        "valid_until": NOW + timedelta(days=1),
+        "amount_off": 1000,
+    }
+    base.update(kw)
+    return CouponTerms(**base)  # type: ignore[arg-type]
+
+
+LINES = [PriceLine("A1", "standard", 4500), PriceLine("E1", "vip", 6000)]
+
+
+def test_price_is_the_sum_of_the_seat_type_prices() -> None:
+    priced = quote(LINES, "cny", "m1", NOW)
+    assert (priced.subtotal, priced.discount, priced.total) == (10500, 0, 10500)
+
+
+def test_fixed_coupon_takes_its_amount_off() -> None:
+    priced = quote(LINES, "cny", "m1", NOW, (terms(), "unused"))
+    assert (priced.discount, priced.total, priced.coupon_problem) == (1000, 9500, None)
+
+
+def test_threshold_coupon_needs_the_minimum_subtotal() -> None:
+    coupon = terms(kind="threshold", amount_off=2000, min_subtotal=10500)
+    assert quote(LINES, "cny", "m1", NOW, (coupon, "unused")).total == 8500
+    short = quote(LINES[:1], "cny", "m1", NOW, (coupon, "unused"))
+    assert short.discount == 0 and "at least 10500" in (short.coupon_problem or "")
+
+
+def test_percent_coupon_takes_a_percentage_rounded_down() -> None:
+    assert discount_for(terms(kind="percent", percent_off=15), 10500) == 1575
+    assert discount_for(terms(kind="percent", percent_off=99), 999) == 989
+
+
+def test_the_total_never_goes_below_zero() -> None:
+    priced = quote(LINES, "cny", "m1", NOW, (terms(amount_off=50_000), "unused"))
+    assert (priced.discount, priced.total) == (10500, 0)
+
+
+def test_coupon_validity_window_scope_currency_and_record_status() -> None:
+    assert coupon_problem(terms(), "unused", 100, "m1", "cny", NOW) is None
+    early = terms(valid_from=NOW + timedelta(seconds=1))
+    assert coupon_problem(early, "unused", 100, "m1", "cny", NOW) == "the coupon is not valid yet"
+    late = terms(valid_until=NOW)
+    assert coupon_problem(late, "unused", 100, "m1", "cny", NOW) == "the coupon has expired"
+    scoped = terms(movie_id="m2")
+    assert coupon_problem(scoped, "unused", 100, "m1", "cny", NOW) == (
+        "the coupon is for another movie"
+    )
+    assert coupon_problem(scoped, "unused", 100, "m2", "cny", NOW) is None
+    assert coupon_problem(terms(), "unused", 100, "m1", "usd", NOW) == (
+        "the coupon is in another currency"
+    )
+    assert coupon_problem(terms(), "used", 100, "m1", "cny", NOW) == "the coupon is used"
