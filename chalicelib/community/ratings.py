@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.catalog.models import Movie
+from chalicelib.catalog.rules import rating_average  # one rounding for every screen
 from chalicelib.community.models import Rating
 from chalicelib.community.movies import MOVIE, move_counters
-from chalicelib.community.rules import rating_average, rating_move
+from chalicelib.community.rules import rating_move
 from chalicelib.community.transactions import ConditionFailed, Transaction
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound, ServiceUnavailable

@@ -38,13 +38,6 @@ def rating_move(before: int | None, after: int | None) -> CounterMove:
     )
 
 
-def rating_average(rating_sum: int, rating_count: int) -> float | None:
-    """Average to one decimal; ``None`` with no ratings (never a division by zero)."""
-    if rating_count <= 0:
-        return None
-    return round(rating_sum / rating_count + 1e-9, 1)
-
-
 def thread_root(target_id: str, target_root_id: str | None) -> str:
     """Threads are one level deep: replying to a reply attaches to that reply's root."""
     return target_root_id or target_id

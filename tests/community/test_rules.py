@@ -11,7 +11,6 @@ from chalicelib.community.rules import (
     history_overflow,
     keeps_placeholder,
     parse_stamp,
-    rating_average,
     rating_move,
     sort_stamp,
     thread_root,
@@ -42,13 +41,6 @@ def test_rating_the_same_stars_again_moves_nothing() -> None:
 def test_stars_outside_one_to_ten_are_refused(stars: int) -> None:
     with pytest.raises(ValueError):
         rating_move(None, stars)
-
-
-def test_the_average_is_shown_to_one_decimal_and_null_without_ratings() -> None:
-    assert rating_average(0, 0) is None
-    assert rating_average(17, 2) == 8.5
-    assert rating_average(20, 3) == 6.7
-    assert rating_average(25, 3) == 8.3
 
 
 def test_a_reply_to_a_reply_attaches_to_the_root() -> None:
