@@ -1,0 +1,239 @@
+"""Payments, tickets, check-in, expiry and coupons; Stripe is localstripe, events are signed
+with the webhook secret exactly as Stripe signs them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.booking.expiry import expire_pending_orders
+from chalicelib.booking.models import Order, Seat, SeatStatus, StripeEvent, Ticket, UserCoupon
+from chalicelib.core import clock
+from chalicelib.core.stripe_api import stripe_client
+from tests.booking.support import (
+    issue_coupon,
+    make_showtime,
+    pay_by_card,
+    signed_event,
+    succeeded_event,
+    user_token,
+    webhook_headers,
+)
+
+WEBHOOK = "/payments/stripe/webhook"
+
+
+def place(api: Any, token: str, showtime_id: str, seats: list[str], **extra: Any) -> Any:
+    result = api.as_user(token).post(
+        "/orders",
+        json={"showtime_id": showtime_id, "seat_ids": seats, **extra},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert result.status == 201, result.json
+    return result.json
+
+
+def deliver(api: Any, body: str, signature: str) -> Any:
+    return api.post(WEBHOOK, body=body, headers=webhook_headers(signature))
+
+
+def paid_order(api: Any, token: str, seats: list[str]) -> dict[str, Any]:
+    show = make_showtime()
+    placed = place(api, token, show.showtime_id, seats)
+    assert pay_by_card(placed["payment"]["payment_intent_id"]) == "succeeded"
+    assert (
+        deliver(
+            api,
+            *succeeded_event(placed["payment"]["payment_intent_id"], placed["order"]["order_id"]),
+        ).status
+        == 200
+    )
+    return placed["order"]
+
+
+def test_forged_or_missing_signature_is_refused(api: Any) -> None:
+    body, _ = signed_event("payment_intent.succeeded", {"id": "pi_x", "metadata": {}})
+    _, forged = signed_event("payment_intent.succeeded", {"id": "pi_x"}, secret="whsec_wrong")
+    assert deliver(api, body, forged).status == 400
+    assert api.post(WEBHOOK, body=body, headers={"Content-Type": "application/json"}).status == 400
+    genuine_body, genuine = signed_event("payment_intent.payment_failed", {"id": "pi_x"})
+    altered = genuine_body.replace("payment_failed", "succeeded")
+    assert deliver(api, altered, genuine).status == 400
+    assert deliver(api, genuine_body, genuine).status == 200
+
+
+def test_payment_succeeded_sells_the_seats_and_issues_tickets_once(api: Any) -> None:
+    _, token = user_token()
+    show = make_showtime()
+    placed = place(api, token, show.showtime_id, ["A01", "A02"])
+    order_id, intent = placed["order"]["order_id"], placed["payment"]["payment_intent_id"]
+    assert api.as_user(token).get(f"/orders/{order_id}/tickets").status == 409
+    assert pay_by_card(intent) == "succeeded"
+    body, signature = succeeded_event(intent, order_id)
+    assert deliver(api, body, signature).json == {"received": True, "duplicate": False}
+    assert Order.get(order_id).status == "paid"
+    assert {s.status for s in Seat.query(show.showtime_id) if s.order_id == order_id} == {"sold"}
+    before = [(s.seat_id, s.version) for s in Seat.query(show.showtime_id)]
+    # replayed: recognised, nothing changes
+    assert deliver(api, body, signature).json == {"received": True, "duplicate": True}
+    assert [(s.seat_id, s.version) for s in Seat.query(show.showtime_id)] == before
+    assert StripeEvent.get(json.loads(body)["id"]).type == "payment_intent.succeeded"
+    tickets = api.as_user(token).get(f"/orders/{order_id}/tickets").json
+    assert [t["seat_id"] for t in tickets] == ["A01", "A02"]
+    assert all(t["status"] == "valid" and t["code"] for t in tickets)
+
+
+def test_payment_failed_leaves_the_order_pending(api: Any) -> None:
+    _, token = user_token()
+    show = make_showtime()
+    placed = place(api, token, show.showtime_id, ["B01", "B02"])
+    intent = placed["payment"]["payment_intent_id"]
+    body, sig = signed_event(
+        "payment_intent.payment_failed",
+        {"id": intent, "metadata": {"order_id": placed["order"]["order_id"]}},
+    )
+    assert deliver(api, body, sig).status == 200
+    assert Order.get(placed["order"]["order_id"]).status == "pending_payment"
+
+
+def test_check_in_marks_a_ticket_used_once_and_refuses_forged_codes(api: Any) -> None:
+    _, token = user_token()
+    _, staff = user_token(staff=True)
+    order = paid_order(api, token, ["C01", "C02"])
+    code = api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json[0]["code"]
+    staff_api = api.as_user(staff)
+    assert api.as_user(token).post("/checkin", json={"code": code}).status == 403
+    payload, signature = code.split(".")
+    tampered = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature
+    assert staff_api.post("/checkin", json={"code": tampered}).status == 400
+    assert staff_api.post("/checkin", json={"code": "not-a-code"}).status == 400
+    first = staff_api.post("/checkin", json={"code": code})
+    assert first.status == 200 and first.json["status"] == "used"
+    assert staff_api.post("/checkin", json={"code": code}).status == 409
+    assert Order.get(order["order_id"]).status == "used"
+    assert Ticket.get(order["order_id"], "C01").checked_in_by is not None
+    # the order's other ticket still checks in
+    other = api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json[1]["code"]
+    assert staff_api.post("/checkin", json={"code": other}).status == 200
+
+
+def test_charge_refunded_event_refunds_a_paid_order(api: Any) -> None:
+    _, token = user_token()
+    order = paid_order(api, token, ["D01", "D02"])
+    intent = Order.get(order["order_id"]).payment_intent_id
+    body, sig = signed_event(
+        "charge.refunded", {"id": "ch_x", "object": "charge", "payment_intent": intent}
+    )
+    assert deliver(api, body, sig).status == 200
+    assert Order.get(order["order_id"]).status == "refunded"
+    assert Seat.get(order["showtime_id"], "D01").status == SeatStatus.AVAILABLE
+
+
+def test_late_payment_with_seats_still_free_sells_them(api: Any, frozen_clock: Any) -> None:
+    _, token = user_token()
+    show = make_showtime()
+    placed = place(api, token, show.showtime_id, ["A01", "A02"])
+    frozen_clock.advance(minutes=11)
+    assert pay_by_card(placed["payment"]["payment_intent_id"]) == "succeeded"
+    assert (
+        deliver(
+            api,
+            *succeeded_event(placed["payment"]["payment_intent_id"], placed["order"]["order_id"]),
+        ).status
+        == 200
+    )
+    assert Order.get(placed["order"]["order_id"]).status == "paid"
+    assert Seat.get(show.showtime_id, "A01").status == SeatStatus.SOLD
+
+
+def test_late_payment_for_taken_seats_is_refunded_and_the_order_expires(
+    api: Any, frozen_clock: Any
+) -> None:
+    _, ann = user_token()
+    _, bob = user_token()
+    show = make_showtime()
+    placed = place(api, ann, show.showtime_id, ["A01", "A02"])
+    frozen_clock.advance(minutes=11)
+    bobs = place(api, bob, show.showtime_id, ["A01", "A02"])
+    intent = placed["payment"]["payment_intent_id"]
+    assert pay_by_card(intent) == "succeeded"
+    assert deliver(api, *succeeded_event(intent, placed["order"]["order_id"])).status == 200
+    order = Order.get(placed["order"]["order_id"])
+    assert order.status == "expired" and order.refund_id and "A01" in (order.status_reason or "")
+    refunds = stripe_client().v1.refunds.list(params={"payment_intent": intent})
+    assert [r.amount for r in refunds.data] == [order.total]
+    assert Seat.get(show.showtime_id, "A01").order_id == bobs["order"]["order_id"]
+
+
+def test_sweeper_expires_lapsed_orders_returns_coupons_and_cancels_intents(
+    api: Any, frozen_clock: Any
+) -> None:
+    user_id, token = user_token()
+    show = make_showtime()
+    coupon_id = issue_coupon([user_id])
+    placed = place(api, token, show.showtime_id, ["E01", "E02"], coupon_id=coupon_id)
+    assert expire_pending_orders(clock.now()) == 0  # the hold is still running
+    frozen_clock.advance(minutes=10, seconds=1)
+    assert expire_pending_orders(clock.now()) == 1
+    order = Order.get(placed["order"]["order_id"])
+    assert order.status == "expired" and order.pending_key is None
+    assert UserCoupon.get(user_id, coupon_id).status == "unused"
+    assert Seat.get(show.showtime_id, "E01").status == SeatStatus.AVAILABLE
+    intent = stripe_client().v1.payment_intents.retrieve(placed["payment"]["payment_intent_id"])
+    assert intent.status == "canceled"
+    assert expire_pending_orders(clock.now()) == 0
+
+
+def test_staff_create_coupons_and_users_see_eligibility(api: Any, frozen_clock: Any) -> None:
+    user_id, token = user_token()
+    _, staff = user_token(staff=True)
+    show = make_showtime()
+    now = clock.now()
+    window = {
+        "valid_from": clock.isoformat(now - timedelta(hours=1)),
+        "valid_until": clock.isoformat(now + timedelta(days=1)),
+    }
+    created = api.as_user(staff).post(
+        "/coupons",
+        json={
+            "name": "20 off 100",
+            "kind": "threshold",
+            "amount_off": 2000,
+            "min_subtotal": 10000,
+            "user_ids": [user_id],
+            **window,
+        },
+    )
+    assert created.status == 201 and created.json["issued_to"] == 1
+    other = api.as_user(staff).post(
+        "/coupons",
+        json={
+            "name": "other movie",
+            "kind": "percent",
+            "percent_off": 10,
+            "movie_id": "m-x",
+            "user_ids": [user_id],
+            **window,
+        },
+    )
+    assert other.status == 201
+    bad = api.as_user(staff).post(
+        "/coupons", json={"name": "x", "kind": "percent", "percent_off": 100, **window}
+    )
+    assert bad.status == 422
+    assert (
+        api.as_user(token)
+        .post("/coupons", json={"name": "x", "kind": "fixed", "amount_off": 1, **window})
+        .status
+        == 403
+    )
+    mine = api.as_user(token).get(f"/me/coupons?showtime_id={show.showtime_id}&seat_ids=E01,E02")
+    assert mine.status == 200
+    by_name = {c["name"]: c for c in mine.json["items"]}
+    assert by_name["20 off 100"]["eligible"] and by_name["20 off 100"]["discount"] == 2000
+    assert not by_name["other movie"]["eligible"]
+    small = api.as_user(token).get(f"/me/coupons?showtime_id={show.showtime_id}&seat_ids=A01")
+    assert not {c["name"]: c for c in small.json["items"]}["20 off 100"]["eligible"]
+    assert api.as_user(token).get("/me/coupons?nope=1").status == 422
