@@ -47,7 +47,12 @@ def test_area_tree_lists_cities_with_their_cinemas(api: Any) -> None:
     ).json["area_id"]
     cinema = staff.post(
         "/cinemas",
-        json={"name": "百老汇影城", "city_id": city_id, "district_id": district, "address": "海德三道"},
+        json={
+            "name": "百老汇影城",
+            "city_id": city_id,
+            "district_id": district,
+            "address": "海德三道",
+        },
     )
     assert cinema.status == 201, cinema.text
     tree = api.get("/cities").json
@@ -62,7 +67,9 @@ def test_areas_nest_only_province_city_district(api: Any) -> None:
     staff = api.as_user(make.staff_token())
     city = make.city()
     assert staff.post("/areas", json={"name": "x", "level": "city"}).status == 422
-    assert staff.post("/areas", json={"name": "x", "level": "city", "parent_id": city}).status == 422
+    assert (
+        staff.post("/areas", json={"name": "x", "level": "city", "parent_id": city}).status == 422
+    )
     assert (
         staff.post("/areas", json={"name": "x", "level": "province", "parent_id": city}).status
         == 422
