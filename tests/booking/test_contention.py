@@ -1,0 +1,120 @@
+"""Races, for real: many threads calling the services at once against DynamoDB Local."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from chalicelib.booking import orders, service, tickets
+from chalicelib.booking.models import Order, Seat, SeatSpec, SeatStatus, UserCoupon
+from chalicelib.core import clock
+from chalicelib.core.config import reset_settings
+from chalicelib.core.errors import AppError, Conflict
+from tests.booking.support import issue_coupon, make_showtime
+
+THREADS = 60
+
+
+@pytest.fixture
+def no_stranded_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Random overlapping choices would mostly be refused by the stranded-seat rule before
+    they race; switch it off (it is configuration) so they all reach the transaction."""
+    monkeypatch.setenv("STRANDED_SEAT_RULE", "false")
+    reset_settings()
+    yield
+    monkeypatch.undo()
+    reset_settings()
+
+
+def race(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run every call at once (a barrier releases them together); results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Any]) -> Any:
+        barrier.wait()
+        try:
+            return call()
+        except AppError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def one_row(seats: int) -> list[SeatSpec]:
+    return [SeatSpec(f"A{n:02d}", "A", 0, n - 1, "standard") for n in range(1, seats + 1)]
+
+
+def test_racing_orders_never_share_a_seat_and_account_for_every_taken_seat(
+    no_stranded_rule: None,
+) -> None:
+    show = make_showtime(seats=one_row(16))
+    rng = random.Random(7)
+    choices = []
+    for _ in range(THREADS):
+        start = rng.randrange(1, 15)
+        width = rng.randint(1, 3)
+        choices.append([f"A{n:02d}" for n in range(start, min(start + width, 17))])
+
+    def order_for(i: int) -> Callable[[], Any]:
+        return lambda: service.place_order(f"user-{i}", show.showtime_id, choices[i], None)
+
+    results = race([order_for(i) for i in range(THREADS)])
+    placed = [r["order"] for r in results if isinstance(r, dict)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(placed) + len(refused) == THREADS, [
+        r for r in results if not isinstance(r, dict | Conflict)
+    ]
+    assert placed and refused  # the choices overlap: some win, some lose
+    assert all(r.extra.get("unavailable_seats") for r in refused)
+
+    claimed: dict[str, str] = {}
+    for order in placed:
+        for seat_id in order["seat_ids"]:
+            assert seat_id not in claimed, f"{seat_id} is in two orders"
+            claimed[seat_id] = order["order_id"]
+    taken = {
+        s.seat_id: s.order_id
+        for s in Seat.query(show.showtime_id)
+        if s.status in (SeatStatus.HELD, SeatStatus.SOLD)
+    }
+    assert taken == claimed
+    stored = {o.order_id for o in Order.scan() if o.showtime_id == show.showtime_id}
+    assert stored == {o["order_id"] for o in placed}
+
+
+def test_one_coupon_used_by_concurrent_orders_succeeds_once() -> None:
+    show = make_showtime(seats=one_row(16))
+    coupon_id = issue_coupon(["ann"])
+    pairs = [[f"A{n:02d}", f"A{n + 1:02d}"] for n in range(1, 16, 2)]  # disjoint seats
+
+    def order_with_coupon(seats: list[str]) -> Callable[[], Any]:
+        return lambda: service.place_order("ann", show.showtime_id, seats, coupon_id)
+
+    results = race([order_with_coupon(p) for p in pairs])
+    placed = [r["order"] for r in results if isinstance(r, dict)]
+    assert len(placed) == 1
+    assert all(isinstance(r, AppError) for r in results if not isinstance(r, dict))
+    record = UserCoupon.get("ann", coupon_id)
+    assert record.status == "used" and record.order_id == placed[0]["order_id"]
+    held = [s.seat_id for s in Seat.query(show.showtime_id) if s.status == SeatStatus.HELD]
+    assert sorted(held) == sorted(placed[0]["seat_ids"])
+
+
+def test_one_ticket_checked_in_from_concurrent_requests_succeeds_once() -> None:
+    show = make_showtime(seats=one_row(4))
+    placed = service.place_order("ann", show.showtime_id, ["A01", "A02", "A03", "A04"], None)
+    order = orders.load(placed["order"]["order_id"])
+    orders.pay(order, clock.now())
+    code = tickets.tickets_of(orders.load(order.order_id))[0]["code"]
+
+    results = race([lambda i=i: tickets.check_in(code, f"staff-{i}") for i in range(20)])
+    succeeded = [r for r in results if isinstance(r, dict)]
+    assert len(succeeded) == 1
+    assert all(isinstance(r, Conflict) for r in results if not isinstance(r, dict))
+    assert orders.load(order.order_id).status == "used"
