@@ -211,7 +211,9 @@ def unlike_comment(comment_id: str, principal: Principal | None) -> None:
 @route(bp, "/users/{user_id}/ban", methods=("POST",), body=BanBody, auth=Role.MODERATOR, tags=TAGS)
 def ban_user(user_id: str, body: BanBody, principal: Principal | None) -> Any:
     """Ban a user from posting comments (moderators)."""
-    return bans.ban(user_id, _principal(principal).user_id, body.reason)
+    caller = _principal(principal)
+    by_admin = Role.ADMIN.value in caller.roles
+    return bans.ban(user_id, caller.user_id, body.reason, by_admin=by_admin)
 
 
 @route(bp, "/users/{user_id}/ban", methods=("DELETE",), status=204, auth=Role.MODERATOR, tags=TAGS)

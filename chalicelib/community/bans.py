@@ -7,6 +7,7 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from chalicelib.accounts.models import User
+from chalicelib.accounts.roles import Role, has_role
 from chalicelib.community.models import Ban
 from chalicelib.core import clock
 from chalicelib.core.clock import isoformat
@@ -26,14 +27,21 @@ def ensure_not_banned(user_id: str) -> None:
         raise Forbidden("You are banned from posting.")
 
 
-def ban(user_id: str, moderator_id: str, reason: str | None = None) -> dict[str, Any]:
-    """Ban a user; banning someone already banned keeps the first ban (idempotent)."""
+def ban(
+    user_id: str, moderator_id: str, reason: str | None = None, *, by_admin: bool = False
+) -> dict[str, Any]:
+    """Ban a user; banning someone already banned keeps the first ban (idempotent).
+
+    Moderators cannot silence each other (or an admin): only an admin bans a moderator.
+    """
     if user_id == moderator_id:
         raise Conflict("You cannot ban yourself.")
     try:
-        User.get(user_id, attributes_to_get=["user_id"])
+        target = User.get(user_id, attributes_to_get=["user_id", "roles"])
     except User.DoesNotExist as exc:
         raise NotFound("No such user.") from exc
+    if has_role(set(target.roles or ()), Role.MODERATOR) and not by_admin:
+        raise Forbidden("Only an admin may ban a moderator or an admin.")
     record = Ban(user_id, banned_by=moderator_id, banned_at=clock.now(), reason=reason)
     try:
         record.save(Ban.user_id.does_not_exist())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.accounts.models import User
 from chalicelib.community.bans import is_banned
 
 
@@ -40,3 +41,15 @@ def test_unknown_users_and_oneself_cannot_be_banned(as_user, make_user) -> None:
     assert mod.post("/users/u-nope/ban").status == 404
     assert mod.post(f"/users/{mod_id}/ban").status == 409
     assert mod.post(f"/users/{mod_id}/ban", json={"reason": "x" * 501}).status == 422
+
+
+def test_only_an_admin_bans_a_moderator_or_an_admin(as_user, make_user) -> None:
+    colleague = make_user("colleague")
+    User(colleague).update(actions=[User.roles.set({"user", "moderator"})])
+    boss = make_user("boss")
+    User(boss).update(actions=[User.roles.set({"user", "admin"})])
+    mod = as_user("mod", "moderator")
+    assert mod.post(f"/users/{colleague}/ban").status == 403
+    assert mod.post(f"/users/{boss}/ban").status == 403
+    assert as_user("root", "admin").post(f"/users/{colleague}/ban").status == 200
+    assert is_banned(colleague) and not is_banned(boss)
