@@ -75,7 +75,7 @@ def send_code(email: str, purpose: Purpose) -> None:
             | (VerificationCode.sent_at <= now - gap)
         )
     except PutError as exc:
-        if not exc.cause_response_code == "ConditionalCheckFailedException":
+        if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         raise TooManyRequests(
             retry_after=_resend_wait(address, purpose),
