@@ -161,8 +161,10 @@ class Settings(BaseModel):
         values: dict[str, Any] = {
             field: env[var] for var, field in ENV_VARS.items() if env.get(var) not in (None, "")
         }
-        if values.get("secrets_id"):
-            values.update(_load_secret(values["secrets_id"], values.get("region", "us-east-1")))
+        # One or more secrets, comma-separated (infrastructure/ generates one per key).
+        for secret_id in (values.get("secrets_id") or "").split(","):
+            if secret_id.strip():
+                values.update(_load_secret(secret_id.strip(), values.get("region", "us-east-1")))
         try:
             return cls(**values)
         except ValidationError as exc:

@@ -9,9 +9,11 @@ from constructs import Construct
 from infrastructure.nag import acknowledge
 from infrastructure.stages import StageSettings
 
-#: Where presigned POST uploads land before a profile or a movie refers to them.
-UPLOAD_PREFIX = "uploads/"
-#: An upload nobody attached within this many days is abandoned.
+#: Uploads (``chalicelib/media/uploads.py``: ``avatars/<user>/``, ``posters/``, ``stills/``)
+#: go straight to their final key, so "abandoned" cannot be told by prefix. The contract:
+#: a presigned POST carries this object tag and attaching the upload removes it; objects
+#: still tagged after ``ABANDONED_UPLOAD_DAYS`` were never attached and expire.
+PENDING_UPLOAD_TAG = ("marquee-upload", "pending")
 ABANDONED_UPLOAD_DAYS = 2
 
 
@@ -63,7 +65,7 @@ class Media(Construct):
                 ),
                 s3.LifecycleRule(
                     id="expire-abandoned-uploads",
-                    prefix=UPLOAD_PREFIX,
+                    tag_filters=dict([PENDING_UPLOAD_TAG]),
                     expiration=Duration.days(ABANDONED_UPLOAD_DAYS),
                 ),
             ],

@@ -1,0 +1,213 @@
+"""Every Lambda gets the environment it needs and only the permissions it needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.infrastructure.helpers import (
+    actions_on,
+    functions,
+    mentions,
+    properties,
+    ref_id,
+    resources,
+    role_statements,
+)
+
+#: Environment each function reads (``chalicelib.core.config.ENV_VARS``).
+NEEDS = {
+    "api": {
+        "STAGE",
+        "TABLE_PREFIX",
+        "MEDIA_BUCKET",
+        "EMAIL_QUEUE_NAME",
+        "EMAIL_SENDER",
+        "OPENSEARCH_URL",
+        "SEARCH_BACKEND",
+        "SECRETS_ID",
+        "CORS_ALLOWED_ORIGINS",
+    },
+    "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER"},
+    "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL"},
+    "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", "SECRETS_ID"},
+}
+#: Actions that have no resource-level permissions, so ``*`` is their only resource.
+UNSCOPED = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "dynamodb:ListTables",
+    "dynamodb:ListStreams",
+}
+DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+
+
+def lambda_named(template: dict[str, Any], stage: str, key: str) -> dict[str, Any]:
+    return functions(template)[f"marquee-{stage}-{key}"]
+
+
+def statements_of(template: dict[str, Any], stage: str, key: str) -> list[dict[str, Any]]:
+    role_id = ref_id(lambda_named(template, stage, key)["Role"])
+    assert role_id is not None
+    return role_statements(template, role_id)
+
+
+def table_id(template: dict[str, Any], stage: str, short: str) -> str:
+    for logical_id, table in resources(template, "AWS::DynamoDB::Table").items():
+        if table["Properties"]["TableName"] == f"marquee-{stage}-{short}":
+            return logical_id
+    raise AssertionError(short)
+
+
+def test_there_are_exactly_the_api_and_three_functions(synth: Any, template: Any) -> None:
+    assert sorted(functions(template)) == sorted(f"marquee-{synth.stage}-{k}" for k in NEEDS)
+
+
+@pytest.mark.parametrize("key", sorted(NEEDS))
+def test_each_lambda_has_its_environment_traced_and_on_python_3_11(
+    key: str, synth: Any, template: Any
+) -> None:
+    fn = lambda_named(template, synth.stage, key)
+    env = fn["Environment"]["Variables"]
+    assert NEEDS[key] <= set(env)
+    assert env["STAGE"] == synth.stage
+    assert env["TABLE_PREFIX"] == f"marquee-{synth.stage}-"
+    if "SEARCH_BACKEND" in NEEDS[key]:
+        assert env["SEARCH_BACKEND"] == "opensearch"
+    assert fn["Runtime"] == "python3.11"
+    assert fn.get("Tracing", (fn.get("TracingConfig") or {}).get("Mode")) == "Active"
+
+
+def test_the_api_environment_is_wired_from_the_resources(synth: Any, template: Any) -> None:
+    env = lambda_named(template, synth.stage, "api")["Environment"]["Variables"]
+    bucket = next(k for k in resources(template, "AWS::S3::Bucket") if k.startswith("MediaBucket"))
+    queue = next(
+        k
+        for k, q in resources(template, "AWS::SQS::Queue").items()
+        if q["Properties"]["QueueName"] == f"marquee-{synth.stage}-email"
+    )
+    domain = next(iter(resources(template, "AWS::OpenSearchService::Domain")))
+    assert ref_id(env["MEDIA_BUCKET"]) == bucket
+    assert ref_id(env["EMAIL_QUEUE_NAME"]) == queue
+    assert mentions(env["OPENSEARCH_URL"], domain)
+    for secret in resources(template, "AWS::SecretsManager::Secret"):
+        assert mentions(env["SECRETS_ID"], secret)
+    origin = "https://marquee.example.com" if synth.stage == "prod" else "http://localhost:3000"
+    assert env["CORS_ALLOWED_ORIGINS"] == origin
+
+
+@pytest.mark.parametrize("key", sorted(NEEDS))
+def test_no_lambda_has_wildcard_actions_or_unscoped_data_access(
+    key: str, synth: Any, template: Any
+) -> None:
+    for action, resource in actions_on(statements_of(template, synth.stage, key)):
+        assert "*" not in action, action
+        if resource == "*":
+            assert action in UNSCOPED, action
+
+
+def test_the_mailer_sends_mail_consumes_its_queue_and_writes_only_idempotency(
+    synth: Any, template: Any
+) -> None:
+    pairs = actions_on(statements_of(template, synth.stage, "mailer"))
+    actions = {a for a, _ in pairs}
+    assert {"ses:SendEmail", "sqs:ReceiveMessage", "sqs:DeleteMessage"} <= actions
+    idempotency = table_id(template, synth.stage, "idempotency")
+    for action, resource in pairs:
+        if action.startswith("dynamodb:"):
+            assert mentions(resource, idempotency), (action, resource)
+        assert not action.startswith(("s3:", "secretsmanager:", "es:")), action
+        if action == "ses:SendEmail":
+            assert "identity/no-reply@" in str(resource)
+
+
+def test_the_indexer_reads_the_movies_stream_and_writes_search_not_tables(
+    synth: Any, template: Any
+) -> None:
+    pairs = actions_on(statements_of(template, synth.stage, "indexer"))
+    actions = {a for a, _ in pairs}
+    assert not actions & DYNAMODB_WRITES
+    assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "es:ESHttpPut"} <= actions
+    movies = table_id(template, synth.stage, "movies")
+    for action, resource in pairs:
+        if action in {"dynamodb:GetRecords", "dynamodb:GetShardIterator"}:
+            assert mentions(resource, movies)
+        assert not action.startswith(("s3:", "secretsmanager:", "ses:")), action
+
+
+def test_the_sweeper_writes_tables_reads_keys_and_queues_mail_only(
+    synth: Any, template: Any
+) -> None:
+    actions = {a for a, _ in actions_on(statements_of(template, synth.stage, "sweeper"))}
+    assert actions >= DYNAMODB_WRITES
+    assert {"secretsmanager:GetSecretValue", "sqs:SendMessage"} <= actions
+    assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
+
+
+def test_the_api_reaches_every_table_and_its_indexes(synth: Any, template: Any) -> None:
+    pairs = actions_on(statements_of(template, synth.stage, "api"))
+    for logical_id, table in resources(template, "AWS::DynamoDB::Table").items():
+        on_table = {a for a, r in pairs if ref_id(r) == logical_id}
+        assert DYNAMODB_WRITES | {"dynamodb:Query"} <= on_table, table["Properties"]["TableName"]
+        on_indexes = {a for a, r in pairs if mentions(r, logical_id) and "/index/*" in str(r)}
+        assert "dynamodb:Query" in on_indexes
+    actions = {a for a, _ in pairs}
+    assert {"s3:PutObject", "sqs:SendMessage", "secretsmanager:GetSecretValue"} <= actions
+    assert {"es:ESHttpGet", "es:ESHttpPost"} <= actions
+    assert "es:ESHttpPut" not in actions  # the index is the indexer's
+
+
+def test_mailer_is_fed_by_the_queue_in_batches_with_partial_failures(
+    synth: Any, template: Any
+) -> None:
+    mailer = lambda_named(template, synth.stage, "mailer")
+    mappings = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if ref_id(m["Properties"]["FunctionName"]) == mailer["id"]
+    ]
+    assert len(mappings) == 1
+    mapping = mappings[0]
+    assert mapping["BatchSize"] > 1
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queue = properties(template, ref_id(mapping["EventSourceArn"]) or "")
+    assert queue["QueueName"] == f"marquee-{synth.stage}-email"
+
+
+def test_indexer_reads_the_stream_bisecting_retrying_and_parking_failures(
+    synth: Any, template: Any
+) -> None:
+    indexer = lambda_named(template, synth.stage, "indexer")
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if ref_id(m["Properties"]["FunctionName"]) == indexer["id"]
+    ]
+    assert ref_id(mapping["EventSourceArn"]) == table_id(template, synth.stage, "movies")
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert 0 < mapping["MaximumRetryAttempts"] <= 10
+    failures = mapping["DestinationConfig"]["OnFailure"]["Destination"]
+    assert properties(template, ref_id(failures) or "")["QueueName"].endswith("indexer-failures")
+
+
+def test_the_sweeper_runs_every_minute(synth: Any, template: Any) -> None:
+    sweeper = lambda_named(template, synth.stage, "sweeper")
+    (rule,) = resources(template, "AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+    assert ref_id(rule["Properties"]["Targets"][0]["Arn"]) == sweeper["id"]
+
+
+def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
+    synth: Any, template: Any
+) -> None:
+    (layer_id,) = resources(template, "AWS::Lambda::LayerVersion")
+    assets = set()
+    for fn in functions(template).values():
+        assert [ref_id(layer) for layer in fn["Layers"]] == [layer_id]
+        if "Code" in fn:
+            assets.add(fn["Code"]["S3Key"])
+    assert len(assets) == 1  # mailer, indexer and sweeper: one code asset
+    code_dir = synth.outdir / f"asset.{assets.pop().removesuffix('.zip')}"
+    assert sorted(p.name for p in code_dir.iterdir()) == ["chalicelib", "functions"]
+    assert not list(code_dir.rglob("__pycache__"))
