@@ -140,7 +140,9 @@ def place_order(body: OrderRequest, principal: Principal, request: Request) -> R
     key = (request.headers.get("idempotency-key") or "").strip()
     if not key or len(key) > 100 or not key.isprintable():
         raise ValidationFailed.single("Idempotency-Key", "send a header of 1-100 characters")
-    placed = service.place_order_once(principal.user_id, key, body.model_dump(mode="json"))
+    placed = service.place_order_once(
+        principal.user_id, key, body.model_dump(mode="json"), bp.current_app.lambda_context
+    )
     return Reply(placed, status=201, headers={"Location": f"/orders/{placed['order']['order_id']}"})
 
 
@@ -185,7 +187,9 @@ def check_in(body: CheckinRequest, principal: Principal) -> dict[str, Any]:
 )
 def stripe_webhook(request: Request) -> dict[str, Any]:
     """Signed Stripe events; the signature covers the raw body, so it is read unparsed."""
-    return payments.handle_webhook(request.raw_body or b"", request.headers.get("stripe-signature"))
+    raw = request.raw_body or b""
+    payload = raw.encode() if isinstance(raw, str) else raw
+    return payments.handle_webhook(payload, request.headers.get("stripe-signature"))
 
 
 @route(

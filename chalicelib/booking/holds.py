@@ -11,7 +11,7 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.booking.models import Order, Seat, SeatStatus, UserCoupon
-from chalicelib.booking.rules import CouponRecordStatus, SeatState, effective_status
+from chalicelib.booking.rules import CouponRecordStatus, SeatState
 from chalicelib.booking.transact import Transaction
 from chalicelib.core.errors import NotFound
 
@@ -50,15 +50,15 @@ def seat_map(showtime_id: str, now_epoch: int) -> dict[str, Any]:
         by_col = {int(s.col): s for s in rows[index]}
         cells: list[dict[str, Any] | None] = []
         for col in range(max(by_col) + 1):
-            seat = by_col.get(col)
+            found = by_col.get(col)
             cells.append(
                 None
-                if seat is None
+                if found is None
                 else {
-                    "seat_id": seat.seat_id,
-                    "type": seat.seat_type,
-                    "status": effective_status(seat.status, seat.hold_expires_at, now_epoch),
-                    "price": int(seat.price),
+                    "seat_id": found.seat_id,
+                    "type": found.seat_type,
+                    "status": as_state(found).effective(now_epoch),
+                    "price": int(found.price),
                 }
             )
         out.append({"row": rows[index][0].row, "cells": cells})

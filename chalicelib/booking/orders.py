@@ -6,6 +6,7 @@ Each transition is conditional on the order's current status (the status machine
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,10 +36,10 @@ def status_update(
     wanted: str,
     now: datetime,
     reason: str | None = None,
-    extra: list[Action] | None = None,
+    extra: Sequence[Action] = (),
 ) -> None:
     check_transition(order.status, wanted)
-    actions = [Order.status.set(wanted), Order.updated_at.set(now), *(extra or [])]
+    actions = [Order.status.set(wanted), Order.updated_at.set(now), *extra]
     if reason is not None:
         actions.append(Order.status_reason.set(reason))
     if order.status == OrderStatus.PENDING_PAYMENT:
@@ -74,8 +75,8 @@ def pay(order: Order, now: datetime) -> None:
     now_epoch = int(now.timestamp())
     tx = Transaction()
     status_update(tx, order, OrderStatus.PAID, now)
-    for seat_id in order.seat_ids:
-        holds.add_sale(tx, order.showtime_id, seat_id, order.order_id, now_epoch)
+    for seat_id in list(order.seat_ids):
+        holds.add_sale(tx, order.showtime_id, str(seat_id), order.order_id, now_epoch)
         ticket = Ticket(
             order.order_id,
             seat_id,

@@ -65,6 +65,9 @@ class SeatState:
     order_id: str | None = None
     hold_expires_at: int | None = None
 
+    def effective(self, now_epoch: int) -> str:
+        return effective_status(self.status, self.hold_expires_at, now_epoch)
+
 
 def effective_status(status: str, hold_expires_at: int | None, now_epoch: int) -> str:
     """A hold whose time has passed is a free seat, whether or not anything tidied it up."""

@@ -199,7 +199,9 @@ def _hold(user_id: str, showtime: Any, seat_ids: list[str], priced: Quote) -> Or
     raise Conflict("Could not allocate an order number; try again.")
 
 
-def place_order_once(user_id: str, idempotency_key: str, request: dict[str, Any]) -> dict[str, Any]:
+def place_order_once(
+    user_id: str, idempotency_key: str, request: dict[str, Any], lambda_context: Any = None
+) -> dict[str, Any]:
     """``place_order`` behind Powertools idempotency, keyed by (user, Idempotency-Key): a
     repeat with the same body gets the first answer; with another body it is a 422."""
     from aws_lambda_powertools.utilities.idempotency import (
@@ -218,6 +220,9 @@ def place_order_once(user_id: str, idempotency_key: str, request: dict[str, Any]
         payload_validation_jmespath="body",
         expires_after_seconds=24 * 3600,
     )
+    if lambda_context is not None:
+        # an in-progress record then lapses with the invocation, not after an hour
+        config.register_lambda_context(lambda_context)
 
     @idempotent_function(
         data_keyword_argument="call", persistence_store=persistence_layer(), config=config

@@ -237,3 +237,31 @@ def test_staff_create_coupons_and_users_see_eligibility(api: Any, frozen_clock: 
     small = api.as_user(token).get(f"/me/coupons?showtime_id={show.showtime_id}&seat_ids=A01")
     assert not {c["name"]: c for c in small.json["items"]}["20 off 100"]["eligible"]
     assert api.as_user(token).get("/me/coupons?nope=1").status == 422
+
+
+def queued_emails() -> list[dict[str, Any]]:
+    from chalicelib.core.aws import client, queue_url
+    from chalicelib.core.config import get_settings
+
+    found = client("sqs").receive_message(
+        QueueUrl=queue_url(get_settings().email_queue_name), MaxNumberOfMessages=10
+    )
+    return [json.loads(m["Body"]) for m in found.get("Messages", [])]
+
+
+def test_paid_order_queues_a_confirmation_email_with_the_tickets(api: Any) -> None:
+    from chalicelib.accounts.models import User
+
+    user_id, token = user_token()
+    User(
+        user_id,
+        username="ann",
+        email="ann@example.com",
+        password_hash="not-used-here",
+        created_at=clock.now(),
+    ).save()
+    order = paid_order(api, token, ["B05", "B06"])
+    emails = [e for e in queued_emails() if e["kind"] == "order_confirmation"]
+    assert len(emails) == 1 and emails[0]["to"] == "ann@example.com"
+    codes = [t["code"] for t in api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json]
+    assert all(code in emails[0]["text"] for code in codes)
