@@ -82,30 +82,45 @@ class Transaction:
 
     def commit(self) -> None:
         ordered = [op for kind in _KINDS for op in self.ops[kind]]
-        labels = [label for label, _ in ordered]
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                with TransactWrite(connection=_connection()) as tx:
-                    for _, apply in ordered:
-                        apply(tx)
-                return
-            except TransactWriteError as exc:
-                reasons = exc.cancellation_reasons or []
-                codes = [r.code if r else None for r in reasons]
-                failed = frozenset(
-                    label
-                    for label, code in zip(labels, codes, strict=False)
-                    if code == "ConditionalCheckFailed"
-                )
-                if failed:
-                    raise ConditionFailed(failed) from exc
-                retryable = exc.cause_response_code in _RETRYABLE_ERRORS or any(
-                    code in _RETRYABLE_CODES for code in codes
-                )
-                if not retryable:
-                    raise
-                time.sleep(random.uniform(0, min(0.25, 0.01 * 2**attempt)))
-        raise ServiceUnavailable("Too much contention on this item; try again.")
+
+        def write() -> None:
+            with TransactWrite(connection=_connection()) as tx:
+                for _, apply in ordered:
+                    apply(tx)
+
+        commit_with_retries(write, [label for label, _ in ordered])
+
+
+def classify(exc: TransactWriteError, labels: list[str]) -> tuple[frozenset[str], bool]:
+    """(labels whose condition failed, whether trying again may succeed)."""
+    reasons = exc.cancellation_reasons or []
+    codes = [r.code if r else None for r in reasons]
+    failed = frozenset(
+        label
+        for label, code in zip(labels, codes, strict=False)
+        if code == "ConditionalCheckFailed"
+    )
+    retryable = not failed and (
+        exc.cause_response_code in _RETRYABLE_ERRORS
+        or any(code in _RETRYABLE_CODES for code in codes)
+    )
+    return failed, retryable
+
+
+def commit_with_retries(write: Callable[[], None], labels: list[str]) -> None:
+    """Run ``write`` (one TransactWriteItems), retrying contention with jittered backoff."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            write()
+            return
+        except TransactWriteError as exc:
+            failed, retryable = classify(exc, labels)
+            if failed:
+                raise ConditionFailed(failed) from exc
+            if not retryable:
+                raise
+            time.sleep(random.uniform(0, min(0.25, 0.01 * 2**attempt)))
+    raise ServiceUnavailable("Too much contention on this item; try again.")
 
 
 _lock = threading.Lock()
