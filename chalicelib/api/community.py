@@ -155,6 +155,21 @@ def list_comments(
 
 @route(
     bp,
+    "/comments/{comment_id}/replies",
+    query=PageQuery,
+    response=Page[dict[str, Any]],
+    auth="optional",
+    tags=TAGS,
+)
+def list_replies(
+    comment_id: str, query: PageQuery, principal: Principal | None
+) -> Page[dict[str, Any]]:
+    """Every reply of a root comment, oldest first (continues a root's ``replies_cursor``)."""
+    return threads.list_replies(comment_id, _viewer(principal), query)
+
+
+@route(
+    bp,
     "/movies/{movie_id}/comments",
     methods=("POST",),
     body=NewComment,

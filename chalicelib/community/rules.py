@@ -11,6 +11,7 @@ MAX_STARS = 10
 COMMENT_MAX_CHARS = 500
 COMMENTS_PER_MINUTE = 10
 HISTORY_SIZE = 20
+REPLIES_SHOWN = 20  # per root in the movie's list; the rest via the root's own reply list
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib.community.bans import is_banned
 from chalicelib.community.models import Comment, CommentLike
 from chalicelib.community.movies import is_live
-from chalicelib.community.rules import Viewer, can_delete, can_edit
+from chalicelib.community.rules import REPLIES_SHOWN, Viewer, can_delete, can_edit
 from chalicelib.core.clock import isoformat
 from chalicelib.core.errors import NotFound
 from chalicelib.core.pagination import Page, PageQuery, decode_cursor, encode_cursor
@@ -57,7 +57,18 @@ def _liked_by(user_id: str | None, comment_ids: list[str]) -> set[str]:
     return {like.comment_id for like in CommentLike.batch_get(keys)}
 
 
+def _replies_page(root_id: str, limit: int, cursor: str | None) -> tuple[list[Comment], str | None]:
+    scope = f"replies:{root_id}"
+    results = Comment.replies_by_root.query(
+        root_id, limit=limit, last_evaluated_key=decode_cursor(cursor, scope)
+    )
+    replies = list(results)
+    return replies, encode_cursor(results.last_evaluated_key, scope)
+
+
 def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[str, Any]]:
+    """Roots newest first; under each, its first ``REPLIES_SHOWN`` replies oldest first and
+    a ``replies_cursor`` for the rest (``GET /comments/{id}/replies``)."""
     if not is_live(movie_id):
         raise NotFound("No such movie.")
     scope = f"comments:{movie_id}"
@@ -69,18 +80,38 @@ def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[s
     )
     roots = list(results)
     replies = {
-        root.comment_id: list(Comment.replies_by_root.query(root.comment_id))
+        root.comment_id: _replies_page(root.comment_id, REPLIES_SHOWN, None)
         if root.reply_count
-        else []
+        else ([], None)
         for root in roots
     }
-    every_id = [r.comment_id for r in roots] + [c.comment_id for rs in replies.values() for c in rs]
+    every_id = [r.comment_id for r in roots]
+    every_id += [c.comment_id for shown, _ in replies.values() for c in shown]
     liked = _liked_by(viewer.user_id, every_id)
 
     def one(comment: Comment, nested: list[dict[str, Any]] | None) -> dict[str, Any]:
         return serialize(comment, viewer, liked=comment.comment_id in liked, replies=nested)
 
-    items = [one(root, [one(reply, None) for reply in replies[root.comment_id]]) for root in roots]
+    items = []
+    for root in roots:
+        shown, more = replies[root.comment_id]
+        item = one(root, [one(reply, None) for reply in shown])
+        item["replies_cursor"] = more if int(root.reply_count or 0) > len(shown) else None
+        items.append(item)
     return Page[dict[str, Any]](
         items=items, next_cursor=encode_cursor(results.last_evaluated_key, scope)
     )
+
+
+def list_replies(root_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[str, Any]]:
+    """All replies of a root, oldest first (the movie's list shows only the first few)."""
+    try:
+        root = Comment.get(root_id)
+    except Comment.DoesNotExist as exc:
+        raise NotFound("No such comment.") from exc
+    if root.reply_of is not None:
+        raise NotFound("Replies are listed under their root comment.")
+    shown, more = _replies_page(root_id, page.limit, page.cursor)
+    liked = _liked_by(viewer.user_id, [c.comment_id for c in shown])
+    items = [serialize(c, viewer, liked=c.comment_id in liked, replies=None) for c in shown]
+    return Page[dict[str, Any]](items=items, next_cursor=more)

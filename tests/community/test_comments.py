@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.community import comments
 from chalicelib.community.models import Comment
+from chalicelib.community.rules import REPLIES_SHOWN
 
 
 def _post(client: Any, movie_id: str, body: str = "Great film", reply_to: str | None = None) -> Any:
@@ -208,8 +209,8 @@ def test_concurrent_replies_are_all_counted_on_their_root(api, make_movie) -> No
             )
         )
     assert Comment.get(root.comment_id, consistent_read=True).reply_count == 24
-    [listed] = _thread(api, movie_id)
-    assert len(listed["replies"]) == 24
+    replies = api.get(f"/comments/{root.comment_id}/replies?limit=100").json["items"]
+    assert len(replies) == 24
 
 
 def test_replies_racing_a_root_deletion_are_never_orphaned(make_movie) -> None:
@@ -235,3 +236,34 @@ def test_replies_racing_a_root_deletion_are_never_orphaned(make_movie) -> None:
             assert replies == []
         else:
             assert stored.deleted and stored.reply_count == len(replies) > 0
+
+
+def test_a_long_thread_shows_its_first_replies_and_the_rest_come_from_its_own_list(
+    api, as_user, make_movie, frozen_clock
+) -> None:
+    movie_id = make_movie()
+    root = comments.post_comment(movie_id, "ann", "root")
+    for i in range(REPLIES_SHOWN + 3):
+        comments.post_comment(movie_id, f"u{i}", f"reply {i}", root.comment_id)
+        frozen_clock.advance(seconds=1)
+    [listed] = _thread(api, movie_id)
+    assert [r["body"] for r in listed["replies"]] == [f"reply {i}" for i in range(REPLIES_SHOWN)]
+    assert listed["reply_count"] == REPLIES_SHOWN + 3
+    rest = api.get(f"/comments/{root.comment_id}/replies?cursor={listed['replies_cursor']}")
+    assert rest.status == 200
+    assert [r["body"] for r in rest.json["items"]] == [
+        f"reply {i}" for i in range(REPLIES_SHOWN, REPLIES_SHOWN + 3)
+    ]
+    everything = api.get(f"/comments/{root.comment_id}/replies?limit=100").json
+    assert len(everything["items"]) == REPLIES_SHOWN + 3
+    first_reply = listed["replies"][0]["comment_id"]
+    assert api.get(f"/comments/{first_reply}/replies").status == 404
+    assert api.get("/comments/c-nope/replies").status == 404
+
+
+def test_a_short_thread_has_no_replies_cursor(api, make_movie) -> None:
+    movie_id = make_movie()
+    root = comments.post_comment(movie_id, "ann", "root")
+    comments.post_comment(movie_id, "bob", "reply", root.comment_id)
+    [listed] = _thread(api, movie_id)
+    assert listed["replies_cursor"] is None
