@@ -215,9 +215,7 @@ def my_coupons(query: MyCouponsQuery, principal: Principal) -> Any:
     subtotal, movie_id, currency = query.subtotal, None, None
     if query.showtime_id:
         seat_ids = [s for s in (query.seat_ids or "").split(",") if s]
-        movie_id, currency, priced = service.order_context(
-            principal.user_id, query.showtime_id, seat_ids
-        )
+        movie_id, currency, priced = service.order_context(query.showtime_id, seat_ids)
         subtotal = priced if priced is not None else subtotal
     page = PageQuery(limit=query.limit, cursor=query.cursor)
     return coupons.my_coupons(principal.user_id, page, subtotal, movie_id, currency)

@@ -133,6 +133,9 @@ def public(order: Order) -> dict[str, Any]:
         "status": order.status,
         "status_reason": order.status_reason,
         "payment_intent_id": order.payment_intent_id,
+        # pending but past its hold: the seats are free again and payment may be refused
+        "hold_expired": order.status == OrderStatus.PENDING_PAYMENT
+        and int(order.hold_expires_at) < clock.epoch_seconds(),
         "hold_expires_at": clock.isoformat(
             datetime.fromtimestamp(int(order.hold_expires_at), tz=UTC)
         ),

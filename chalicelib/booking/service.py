@@ -96,9 +96,7 @@ def price_order(
     return showtime, priced
 
 
-def order_context(
-    user_id: str, showtime_id: str, seat_ids: list[str]
-) -> tuple[str, str, int | None]:
+def order_context(showtime_id: str, seat_ids: list[str]) -> tuple[str, str, int | None]:
     """Movie, currency and (with seats) the subtotal an order would have, for coupon
     eligibility; nothing is checked beyond the seats existing."""
     showtime = _showtime(showtime_id)
