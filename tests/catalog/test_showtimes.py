@@ -162,7 +162,7 @@ def test_lists_by_movie_cinema_city_and_date(api: Any) -> None:
     tomorrow = make.tomorrow_at(19)
     a = make.showtime(movie, hall, tomorrow)
     b = make.showtime(other_movie, hall, tomorrow - timedelta(hours=3))
-    c = make.showtime(movie, far_hall, tomorrow)
+    c = make.showtime(movie, far_hall, tomorrow + timedelta(minutes=30))
     d = make.showtime(movie, hall, tomorrow + timedelta(days=1))
     day = tomorrow.date().isoformat()
 
