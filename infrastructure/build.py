@@ -73,7 +73,10 @@ def build(app: Any, settings: StageSettings) -> Any:
         env=Environment(account=settings.account, region=settings.region),
         description=f"Marquee cinema ticketing backend ({settings.stage})",
     )
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    # The acknowledgments (with their reasons) are also written into the template metadata.
+    Validations.of(app).add_plugins(
+        AwsSolutionsChecks(app, verbose=True, write_suppressions_to_cloud_formation=True)
+    )
     return stack
 
 

@@ -1,0 +1,69 @@
+"""The Chalice API as packaged by ``chalice.cdk.Chalice`` and tuned by the stack."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from local.server import NOT_FOUND_BODY
+from tests.infrastructure.helpers import functions, properties, ref_id, resources
+
+ROOT_CONFIG = json.loads(
+    (__import__("pathlib").Path(__file__).resolve().parents[2] / ".chalice/config.json").read_text()
+)
+
+
+def rest_api(template: dict[str, Any]) -> dict[str, Any]:
+    (api,) = resources(template, "AWS::Serverless::Api").values()
+    return api["Properties"]  # type: ignore[no-any-return]
+
+
+def test_the_api_is_the_chalice_app_with_its_stage_config(synth: Any, template: Any) -> None:
+    api_fn = functions(template)[f"marquee-{synth.stage}-api"]
+    stage = ROOT_CONFIG["stages"][synth.stage]
+    assert api_fn["Handler"] == "app.app"
+    assert api_fn["MemorySize"] == stage["lambda_memory_size"]
+    assert api_fn["Timeout"] == stage["lambda_timeout"]
+    assert rest_api(template)["StageName"] == stage["api_gateway_stage"]
+    assert rest_api(template)["Name"] == f"marquee-{synth.stage}"
+    paths = rest_api(template)["DefinitionBody"]["paths"]
+    assert "/health" in paths
+
+
+def test_the_api_runs_with_the_stacks_role_not_a_generated_one(synth: Any, template: Any) -> None:
+    api_fn = functions(template)[f"marquee-{synth.stage}-api"]
+    role = ref_id(api_fn["Role"])
+    assert role is not None and role.startswith("AccessApiRole")
+    assert properties(template, role)["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "lambda.amazonaws.com"
+    }
+
+
+def test_unknown_routes_are_404_problem_json_like_the_local_gateway(template: Any) -> None:
+    response = rest_api(template)["GatewayResponses"]["MISSING_AUTHENTICATION_TOKEN"]
+    assert response["StatusCode"] == 404
+    assert response["ResponseParameters"]["Headers"]["Content-Type"] == (
+        "'application/problem+json'"
+    )
+    assert json.loads(response["ResponseTemplates"]["application/json"]) == NOT_FOUND_BODY
+
+
+def test_the_stage_is_throttled_traced_and_logged(synth: Any, template: Any) -> None:
+    api = rest_api(template)
+    (settings,) = api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    limits = {"dev": (20, 40), "prod": (200, 400)}[synth.stage]
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == limits
+    assert api["TracingEnabled"] is True
+    assert ref_id(api["AccessLogSetting"]["DestinationArn"]) in resources(
+        template, "AWS::Logs::LogGroup"
+    )
+
+
+def test_cors_preflight_allows_the_stage_frontend_origin(synth: Any, template: Any) -> None:
+    origin = "https://marquee.example.com" if synth.stage == "prod" else "http://localhost:3000"
+    options = rest_api(template)["DefinitionBody"]["paths"]["/health"]["options"]
+    headers = options["x-amazon-apigateway-integration"]["responses"]["default"][
+        "responseParameters"
+    ]
+    assert headers["method.response.header.Access-Control-Allow-Origin"] == f"'{origin}'"
