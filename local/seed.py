@@ -10,7 +10,12 @@ import importlib
 from collections.abc import Callable
 
 #: "module:function" of every seeder, in dependency order; an area adds its own line.
-SEEDERS: tuple[str, ...] = ("chalicelib.accounts.seed:seed_demo_accounts",)
+SEEDERS: tuple[str, ...] = (
+    "chalicelib.accounts.seed:seed_demo_accounts",
+    "chalicelib.catalog.seed:seed_demo_catalogue",
+    "chalicelib.community.seed:seed_demo_community",
+    "chalicelib.booking.seed:seed_demo_coupons",
+)
 
 
 def seeders() -> list[tuple[str, Callable[[], str]]]:

@@ -58,12 +58,13 @@ def create_coupon(
     percent_off: int = 0,
     movie_id: str | None = None,
     currency: str = "cny",
+    coupon_id: str | None = None,
 ) -> dict[str, Any]:
     """Create the definition, then one unused record per user (an existing record, perhaps
     already used, is left alone: issuing twice does not hand out a second use)."""
     now = clock.now()
     coupon = Coupon(
-        uuid.uuid4().hex,
+        coupon_id or uuid.uuid4().hex,
         name=name,
         kind=kind,
         amount_off=amount_off,

@@ -265,3 +265,13 @@ def test_paid_order_queues_a_confirmation_email_with_the_tickets(api: Any) -> No
     assert len(emails) == 1 and emails[0]["to"] == "ann@example.com"
     codes = [t["code"] for t in api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json]
     assert all(code in emails[0]["text"] for code in codes)
+
+
+def test_demo_coupon_seeder_issues_once() -> None:
+    from chalicelib.accounts.seed import seed_demo_accounts
+    from chalicelib.booking.seed import DEMO_COUPON_ID, seed_demo_coupons
+
+    seed_demo_accounts()
+    assert "issued" in seed_demo_coupons()
+    assert seed_demo_coupons() == "demo coupon already there"
+    assert len(list(UserCoupon.scan(UserCoupon.coupon_id == DEMO_COUPON_ID))) == 1
