@@ -136,7 +136,10 @@ def quote_order(body: OrderRequest, principal: Principal) -> dict[str, Any]:
     tags=TAGS,
 )
 def place_order(body: OrderRequest, principal: Principal, request: Request) -> Reply:
-    """Hold the seats and create the order; answers the PaymentIntent's client secret."""
+    """Hold the seats and create the order; answers the PaymentIntent's client secret.
+
+    Requires an ``Idempotency-Key`` header (1-100 characters; missing: 422). The same key
+    with the same body answers the first order again; with another body it is a 422."""
     key = (request.headers.get("idempotency-key") or "").strip()
     if not key or len(key) > 100 or not key.isprintable():
         raise ValidationFailed.single("Idempotency-Key", "send a header of 1-100 characters")
