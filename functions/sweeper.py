@@ -22,6 +22,7 @@ TASKS: tuple[str, ...] = (
     "chalicelib.accounts.sweeps:sweep_codes",
     "chalicelib.accounts.sweeps:sweep_sessions",
     "chalicelib.booking.expiry:expire_pending_orders",
+    "chalicelib.catalog.movies:refresh_movie_statuses",
 )
 
 
