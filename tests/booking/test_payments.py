@@ -35,6 +35,15 @@ def place(api: Any, token: str, showtime_id: str, seats: list[str], **extra: Any
     return result.json
 
 
+def add_user(user_id: str, email: str) -> None:
+    """The account record notices read the address from (written directly, not via sign-up)."""
+    from chalicelib.accounts.models import User
+
+    User(
+        user_id, username=user_id, email=email, password_hash="unused", created_at=clock.now()
+    ).save()
+
+
 def deliver(api: Any, body: str, signature: str) -> Any:
     return api.post(WEBHOOK, body=body, headers=webhook_headers(signature))
 
@@ -151,8 +160,9 @@ def test_late_payment_with_seats_still_free_sells_them(api: Any, frozen_clock: A
 def test_late_payment_for_taken_seats_is_refunded_and_the_order_expires(
     api: Any, frozen_clock: Any
 ) -> None:
-    _, ann = user_token()
+    ann_id, ann = user_token()
     _, bob = user_token()
+    add_user(ann_id, "ann@example.com")
     show = make_showtime()
     placed = place(api, ann, show.showtime_id, ["A01", "A02"])
     frozen_clock.advance(minutes=11)
@@ -165,6 +175,8 @@ def test_late_payment_for_taken_seats_is_refunded_and_the_order_expires(
     refunds = stripe_client().v1.refunds.list(params={"payment_intent": intent})
     assert [r.amount for r in refunds.data] == [order.total]
     assert Seat.get(show.showtime_id, "A01").order_id == bobs["order"]["order_id"]
+    told = [e for e in queued_emails() if e["kind"] == "late_payment_refund"]
+    assert len(told) == 1 and told[0]["to"] == "ann@example.com"
 
 
 def test_sweeper_expires_lapsed_orders_returns_coupons_and_cancels_intents(
@@ -250,16 +262,8 @@ def queued_emails() -> list[dict[str, Any]]:
 
 
 def test_paid_order_queues_a_confirmation_email_with_the_tickets(api: Any) -> None:
-    from chalicelib.accounts.models import User
-
     user_id, token = user_token()
-    User(
-        user_id,
-        username="ann",
-        email="ann@example.com",
-        password_hash="not-used-here",
-        created_at=clock.now(),
-    ).save()
+    add_user(user_id, "ann@example.com")
     order = paid_order(api, token, ["B05", "B06"])
     emails = [e for e in queued_emails() if e["kind"] == "order_confirmation"]
     assert len(emails) == 1 and emails[0]["to"] == "ann@example.com"
