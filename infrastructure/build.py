@@ -55,7 +55,7 @@ def build(app: Any, settings: StageSettings) -> Any:
     from infrastructure.tables import all_table_specs
     from local.server import NOT_FOUND_BODY
 
-    build_dir = Path(app.outdir) / ".marquee-build" / settings.stage
+    build_dir = Path(app.outdir).resolve() / ".marquee-build" / settings.stage
     build_dir.mkdir(parents=True, exist_ok=True)
     sources = Sources(
         chalice_project=bundles.stage_chalice_project(build_dir),

@@ -68,7 +68,7 @@ def table_spec(model: type[Model]) -> TableSpec:
     schema: dict[str, Any] = dict(model._get_schema())
     types = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
     partition_key, sort_key = _keys(schema["key_schema"], types)
-    ttl = model._ttl_attribute()  # type: ignore[no-untyped-call]
+    ttl = model._ttl_attribute()
     return TableSpec(
         short_name=short_name(model),
         partition_key=partition_key,

@@ -76,7 +76,7 @@ def package_chalice(
     shutil.rmtree(build_dir / "chalice.out", ignore_errors=True)
     staged = type("StagedChalice", (StagedChalice,), {"chalice_stage": stage})
     with _working_directory(build_dir):
-        return staged(scope, id, source_dir=str(source_dir), stage_config=config)  # type: ignore[no-any-return]
+        return staged(scope, id, source_dir=str(source_dir), stage_config=config)
 
 
 class Api(Construct):
