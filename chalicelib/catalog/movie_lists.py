@@ -12,7 +12,7 @@ Where candidates come from (always a Query):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from chalicelib.catalog.areas import require_city
@@ -67,7 +67,7 @@ def _matches(movie: Movie, query: MovieQuery) -> bool:
     return not (query.year and not movie.release_date.startswith(f"{query.year:04d}-"))
 
 
-def sort_key(sort: str) -> callable:  # type: ignore[valid-type]
+def sort_key(sort: str) -> Callable[[Movie], SortKey]:
     def key(movie: Movie) -> SortKey:
         if sort == "title":
             return (movie.title.casefold(), movie.movie_id)

@@ -78,6 +78,11 @@ def movie_out(movie: Movie, genres: dict[str, Genre] | None = None) -> MovieOut:
     )
 
 
+def _check_dates(movie: Movie) -> None:
+    if movie.showing_until and movie.showing_until < movie.release_date:
+        raise ValidationFailed.single("showing_until", "must not be before the release date")
+
+
 def _require_genres(genre_ids: list[str]) -> None:
     known = all_genres()
     for i, gid in enumerate(genre_ids):
@@ -131,6 +136,7 @@ def create_movie(body: MovieIn) -> MovieOut:
         created_at=now,
         updated_at=now,
     )
+    _check_dates(movie)
     movie.status = current_status(movie)
     with transaction() as tx:
         tx.save(movie, condition=Movie.movie_id.does_not_exist())
@@ -211,6 +217,7 @@ def update_movie(movie_id: str, body: MoviePatch) -> MovieOut:
         new_genres = set(genre_ids)
         movie.genre_ids = genre_ids
         actions.append(Movie.genre_ids.set(genre_ids))
+    _check_dates(movie)
     movie.status = current_status(movie)
     movie.updated_at = clock.now()
     actions += [Movie.status.set(movie.status), Movie.updated_at.set(movie.updated_at)]

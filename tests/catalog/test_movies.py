@@ -62,6 +62,8 @@ def test_invalid_movies_are_422_with_the_field(api: Any) -> None:
         ({**NEW_MOVIE, "genre_ids": ["nope"]}, "genre_ids.0"),
         ({**NEW_MOVIE, "poster_key": "posters/missing.jpg"}, "poster_key"),
         ({**NEW_MOVIE, "surprise": 1}, "surprise"),
+        ({**NEW_MOVIE, "showing_until": "2023-01-21"}, "showing_until"),
+        ({**NEW_MOVIE, "release_date": "2023-02-30"}, "release_date"),
     ]:
         result = staff.post("/movies", json=body)
         assert result.status == 422, (field, result.text)
