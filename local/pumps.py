@@ -126,6 +126,7 @@ class StreamPump(Pump):
         self.iterators: dict[str, str | None] = {}
         self.stream_arn: str | None = None
         self.ready = threading.Event()
+        self.last_sequence: dict[str, str] = {}
 
     def start(self) -> None:
         self._discover(initial=True)
@@ -149,6 +150,20 @@ class StreamPump(Pump):
                 StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType=iterator_type
             )["ShardIterator"]
 
+    def _resume(self, shard_id: str) -> str:
+        """After the last record delivered from the shard, or from its start if none was."""
+        last = self.last_sequence.get(shard_id)
+        position: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+            if last
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        return str(
+            client("dynamodbstreams").get_shard_iterator(
+                StreamArn=self.stream_arn, ShardId=shard_id, **position
+            )["ShardIterator"]
+        )
+
     def pump_once(self) -> bool:
         streams = client("dynamodbstreams")
         self._discover()
@@ -156,11 +171,19 @@ class StreamPump(Pump):
         for shard_id, iterator in list(self.iterators.items()):
             if iterator is None:
                 continue
-            page = streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            try:
+                page = streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            except streams.exceptions.TrimmedDataAccessException:
+                # DynamoDB Local may number a shard's next record past where a LATEST
+                # iterator points (a transaction skips a number); resume instead of failing
+                # on the same iterator forever.
+                self.iterators[shard_id] = self._resume(shard_id)
+                continue
             self.iterators[shard_id] = page.get("NextShardIterator")
             records = page.get("Records", [])
             if not records:
                 continue
+            self.last_sequence[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
             event = {"Records": [stream_record(r, self.stream_arn or "") for r in records]}
             self.handler(event, LambdaContext(self.table_name))
             self.delivered += len(records)
