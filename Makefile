@@ -43,5 +43,8 @@ synth: install
 deploy: install
 	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE)
 
+reindex: install
+	$(BIN)/python -m chalicelib.search.reindex --local-stack
+
 clean:
 	rm -rf $(VENV) node_modules .local .mypy_cache .ruff_cache infrastructure/cdk.out

@@ -62,6 +62,12 @@ def reindex(show_progress: bool = False) -> int:
     return get_index().rebuild(searchable_documents(items))
 
 
+def seed_search_index() -> str:
+    """``make dev`` seeds before the stream pump starts, so the seeded movies are indexed
+    here (a rebuild is idempotent)."""
+    return f"{reindex()} movies indexed"
+
+
 def _use_local_stack(state_dir: Path) -> None:
     from chalicelib.core.aws import reset_clients
     from chalicelib.core.config import reset_settings

@@ -1,0 +1,43 @@
+"""The reindex command rebuilds the index from the movies table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.catalog import movies
+from chalicelib.search import get_index
+from chalicelib.search.index import MovieDocument, SearchQuery
+from chalicelib.search.reindex import main, reindex, seed_search_index
+from tests.catalog import factories
+
+
+def indexed() -> set[str]:
+    return {h.document.movie_id for h in get_index().search(SearchQuery(limit=100)).hits}
+
+
+def test_reindex_indexes_live_movies_and_drops_what_is_gone(capsys: Any) -> None:
+    kept = factories.movie("流浪地球", synopsis="人类带着地球逃离。")
+    gone = factories.movie("霸王别姬")
+    movies.delete_movie(gone)
+    get_index().upsert(MovieDocument(movie_id="stale", title="a movie no longer in the table"))
+
+    assert main(["--quiet"]) == 0
+    assert "indexed 1 movies" in capsys.readouterr().out
+    assert indexed() == {kept}
+    assert [h.document.movie_id for h in get_index().search(SearchQuery(text="地球逃离")).hits] == [
+        kept
+    ]
+
+
+def test_reindex_with_a_progress_bar_reports_the_count(capsys: Any) -> None:
+    for n in range(3):
+        factories.movie(f"Movie {n}")
+    assert reindex(show_progress=True) == 3
+    assert "movie" in capsys.readouterr().err  # tqdm draws on stderr
+    assert len(indexed()) == 3
+
+
+def test_the_demo_seed_step_indexes_the_seeded_movies() -> None:
+    factories.movie("千与千寻")
+    assert seed_search_index() == "1 movies indexed"
+    assert len(indexed()) == 1
