@@ -54,7 +54,7 @@ def send_once(message: dict[str, Any]) -> Any:
     if _send_once is None:
         _send_once = idempotent_function(
             data_keyword_argument="message",
-            persistence_store=persistence_layer(),
+            persistence_store=persistence_layer("mailer"),
             config=idempotency_config,
         )(_send)
     return _send_once(message=message)

@@ -26,21 +26,23 @@ class IdempotencyRecord(Model):
 
 
 _lock = threading.Lock()
-_layer: Any = None
+_layers: dict[str, Any] = {}
 
 
-def persistence_layer() -> Any:
-    """One ``DynamoDBPersistenceLayer`` per container, on our endpoint."""
-    global _layer
-    if _layer is None:
+def persistence_layer(owner: str = "default") -> Any:
+    """One ``DynamoDBPersistenceLayer`` per container and idempotent function, on our
+    endpoint. Powertools configures a layer once, from the first function that uses it
+    (its key expression and name), so each idempotent function passes its own ``owner``
+    (they share one process in the local stack and the tests)."""
+    if owner not in _layers:
         with _lock:
-            if _layer is None:
+            if owner not in _layers:
                 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
                 from chalicelib.core.aws import client
 
-                _layer = DynamoDBPersistenceLayer(
+                _layers[owner] = DynamoDBPersistenceLayer(
                     table_name=IdempotencyRecord.Meta.table_name,
                     boto3_client=client("dynamodb"),
                 )
-    return _layer
+    return _layers[owner]
