@@ -8,7 +8,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.booking.models import SeatSpec
 from chalicelib.catalog.areas import require_area, require_city
-from chalicelib.catalog.models import LISTED, AreaLevel, Cinema, Hall
+from chalicelib.catalog.models import LISTED, AreaLevel, Cinema, Hall, Showtime
 from chalicelib.catalog.rules import Cell, Row, RuleViolation, seat_types, validate_layout
 from chalicelib.catalog.schemas import (
     CinemaIn,
@@ -19,7 +19,7 @@ from chalicelib.catalog.schemas import (
     HallPatch,
     Layout,
 )
-from chalicelib.catalog.support import condition_failed, new_id
+from chalicelib.catalog.support import condition_failed, new_id, withdraw_future_showtimes
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound, ValidationFailed
 
@@ -104,6 +104,7 @@ def delete_cinema(cinema_id: str) -> None:
     cinema.listed = None
     cinema.updated_at = clock.now()
     _save_live(cinema)
+    withdraw_future_showtimes(Showtime.by_cinema, cinema_id)
 
 
 def get_cinema(cinema_id: str) -> CinemaOut:

@@ -262,6 +262,8 @@ class Showtime(Model):
     prices = MapAttribute[str, Any]()  # seat type -> minor units
     currency = UnicodeAttribute(default="cny")
     sales_open = BooleanAttribute(default=True)
+    # set (with sales closed) when its movie or cinema is deleted: it leaves every list
+    withdrawn = BooleanAttribute(default=False)
     seat_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

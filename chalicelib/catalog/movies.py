@@ -12,10 +12,25 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.catalog.genres import all_genres
-from chalicelib.catalog.models import LISTED, CastMember, Genre, Movie, MovieGenre, MovieStatus
+from chalicelib.catalog.models import (
+    LISTED,
+    CastMember,
+    Genre,
+    Movie,
+    MovieGenre,
+    MovieStatus,
+    Showtime,
+)
 from chalicelib.catalog.rules import derive_status, rating_average
 from chalicelib.catalog.schemas import CastOut, GenreRef, MovieIn, MovieOut, MoviePatch
-from chalicelib.catalog.support import condition_failed, local_today, media_url, new_id, transaction
+from chalicelib.catalog.support import (
+    condition_failed,
+    local_today,
+    media_url,
+    new_id,
+    transaction,
+    withdraw_future_showtimes,
+)
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound, ValidationFailed
@@ -257,6 +272,7 @@ def delete_movie(movie_id: str) -> None:
         if condition_failed(exc):
             raise NotFound("No such movie.") from exc
         raise
+    withdraw_future_showtimes(Showtime.by_movie, movie_id)
 
 
 def refresh_movie_statuses(now: datetime) -> int:

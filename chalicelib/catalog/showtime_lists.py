@@ -51,8 +51,9 @@ def _showtimes_query(
     conditions. Without movie, cinema or city: the showtimes of one day (today by default)."""
     if not (movie or cinema or city):
         day_key = (day or local_today()).isoformat()
-        return lambda **kw: Showtime.by_day.query(day_key, **kw)
-    conditions = []
+        live = Showtime.withdrawn == False  # noqa: E712
+        return lambda **kw: Showtime.by_day.query(day_key, filter_condition=live, **kw)
+    conditions = [Showtime.withdrawn == False]  # noqa: E712
     index: Any
     if cinema:
         index, key = Showtime.by_cinema, cinema
@@ -64,9 +65,9 @@ def _showtimes_query(
     else:
         assert city is not None
         index, key = Showtime.by_city, city
-    filter_condition = None
-    for condition in conditions:
-        filter_condition = condition if filter_condition is None else filter_condition & condition
+    filter_condition = conditions[0]
+    for condition in conditions[1:]:
+        filter_condition &= condition
     range_condition = _starts_in(day)
     return lambda **kw: index.query(key, range_condition, filter_condition=filter_condition, **kw)
 

@@ -1,17 +1,19 @@
 """Small helpers every catalogue service uses: ids, the cinemas' calendar, write errors,
-and public URLs of media keys."""
+public URLs of media keys, and withdrawing the showtimes of a deleted movie or cinema."""
 
 from __future__ import annotations
 
 import threading
 import uuid
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 
@@ -70,3 +72,19 @@ def media_url(key: str | None) -> str | None:
         f"/{settings.media_bucket}"
     )
     return f"{base.rstrip('/')}/{key}"
+
+
+def withdraw_future_showtimes(index: Any, key: str) -> int:
+    """A deleted movie or cinema stops selling: its future showtimes close sales and leave
+    the lists (the items stay for the orders that refer to them)."""
+    count = 0
+    for showtime in index.query(key, Showtime.starts_at >= clock.now()):
+        showtime.update(
+            actions=[
+                Showtime.withdrawn.set(True),
+                Showtime.sales_open.set(False),
+                Showtime.updated_at.set(clock.now()),
+            ]
+        )
+        count += 1
+    return count

@@ -239,3 +239,25 @@ def test_a_showtime_with_sold_seats_cannot_move(api: Any) -> None:
         f"/showtimes/{show}", json={"starts_at": (start + timedelta(hours=4)).isoformat()}
     )
     assert result.status == 409
+
+
+def test_deleting_a_movie_or_cinema_withdraws_its_future_showtimes(api: Any) -> None:
+    city, _, hall, movie = setup_hall()
+    other_movie = make.movie("Barbie", duration=100)
+    other_cinema = make.cinema(city, "Z 影城")
+    other_hall = make.hall(other_cinema)
+    start = make.tomorrow_at(12)
+    of_movie = make.showtime(movie, hall, start)
+    of_cinema = make.showtime(other_movie, other_hall, start)
+    kept = make.showtime(other_movie, hall, start + timedelta(hours=4))
+    staff = api.as_user(make.staff_token())
+    assert staff.delete(f"/movies/{movie}").status == 204
+    assert staff.delete(f"/cinemas/{other_cinema}").status == 204
+    day = start.date().isoformat()
+    listed = api.get(f"/showtimes?city={city}&date={day}").json["items"]
+    assert [s["showtime_id"] for s in listed] == [kept]
+    assert [s["showtime_id"] for s in api.get(f"/showtimes?date={day}").json["items"]] == [kept]
+    for gone in (of_movie, of_cinema):
+        item = Showtime.get(gone)
+        assert item.withdrawn and not item.sales_open
+    assert Showtime.get(kept).sales_open
