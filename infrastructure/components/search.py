@@ -7,14 +7,22 @@ policy admits the API and indexer roles only; requests are SigV4-signed by opens
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from pathlib import Path
+
+from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchservice as opensearch
 from constructs import Construct
 
+from infrastructure.components.functions import ARCHITECTURE, RUNTIME, RUNTIME_ACKNOWLEDGMENT
 from infrastructure.nag import acknowledge
 from infrastructure.stages import StageSettings
+
+#: The OpenSearch role the API is mapped to (read-only, on the movie indexes).
+SEARCH_READ_ROLE = "marquee_search"
+MAPPER_CODE = Path(__file__).resolve().parents[1] / "search_access"
 
 READ_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"]
 WRITE_ACTIONS = [*READ_ACTIONS, "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"]
@@ -129,6 +137,7 @@ class Search(Construct):
                     f"{settings.region}:<AWS::AccountId>:domain/marquee-{settings.stage}/*"
                 ],
             )
+        self._map_readers(settings, readers, writer, removal)
         acknowledge(
             self.domain,
             "AwsSolutions-OS1",
@@ -158,3 +167,58 @@ class Search(Construct):
                 "AwsSolutions-OS7",
                 "dev runs one data node in one zone; prod is zone aware.",
             )
+
+    def _map_readers(
+        self,
+        settings: StageSettings,
+        readers: list[iam.Role],
+        writer: iam.Role,
+        removal: RemovalPolicy,
+    ) -> None:
+        """Fine-grained access control admits only its master user (the writer) until a
+        role is mapped: a custom resource, running as the writer, maps the readers to a
+        read-only OpenSearch role on the movie indexes (``search_access/handler.py``)."""
+        name = f"{settings.prefix}search-access"
+        log_group = logs.LogGroup(
+            self,
+            "AccessMapperLogs",
+            log_group_name=f"/aws/lambda/{name}",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=removal,
+        )
+        writer.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        )
+        mapper = lambda_.Function(
+            self,
+            "AccessMapper",
+            function_name=name,
+            description="Maps the API role to a read-only role inside the search domain",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler="handler.handler",
+            code=lambda_.Code.from_asset(
+                str(MAPPER_CODE), exclude=["__pycache__", "*.pyc", "__init__.py"]
+            ),
+            role=writer,
+            log_group=log_group,
+            timeout=Duration.minutes(2),
+        )
+        acknowledge(mapper, *RUNTIME_ACKNOWLEDGMENT)
+        CustomResource(
+            self,
+            "ReadAccess",
+            service_token=mapper.function_arn,
+            resource_type="Custom::SearchAccess",
+            properties={
+                "Endpoint": self.url,
+                "Region": settings.region,
+                "RoleName": SEARCH_READ_ROLE,
+                # The alias <prefix>movies and the versioned indexes behind it.
+                "IndexPattern": f"{settings.prefix}movies*",
+                "BackendRoles": [role.role_arn for role in readers],
+            },
+        )

@@ -37,7 +37,7 @@ class Synth:
 
     @property
     def template(self) -> dict[str, Any]:
-        return json.loads(self.template_path.read_text())  # type: ignore[no-any-return]
+        return json.loads(self.template_path.read_text())
 
 
 def cli_context(stage: str) -> dict[str, Any]:

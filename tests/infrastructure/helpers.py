@@ -10,7 +10,7 @@ def resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]
 
 
 def properties(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
-    return template["Resources"][logical_id].get("Properties", {})  # type: ignore[no-any-return]
+    return template["Resources"][logical_id].get("Properties", {})
 
 
 def ref_id(value: Any) -> str | None:

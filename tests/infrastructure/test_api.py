@@ -15,7 +15,7 @@ ROOT_CONFIG = json.loads(
 
 def rest_api(template: dict[str, Any]) -> dict[str, Any]:
     (api,) = resources(template, "AWS::Serverless::Api").values()
-    return api["Properties"]  # type: ignore[no-any-return]
+    return api["Properties"]
 
 
 def test_the_api_is_the_chalice_app_with_its_stage_config(synth: Any, template: Any) -> None:

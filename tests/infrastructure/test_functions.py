@@ -60,8 +60,11 @@ def table_id(template: dict[str, Any], stage: str, short: str) -> str:
     raise AssertionError(short)
 
 
-def test_there_are_exactly_the_api_and_three_functions(synth: Any, template: Any) -> None:
-    assert sorted(functions(template)) == sorted(f"marquee-{synth.stage}-{k}" for k in NEEDS)
+def test_there_are_exactly_the_api_three_functions_and_the_search_mapper(
+    synth: Any, template: Any
+) -> None:
+    expected = [*NEEDS, "search-access"]
+    assert sorted(functions(template)) == sorted(f"marquee-{synth.stage}-{k}" for k in expected)
 
 
 @pytest.mark.parametrize("key", sorted(NEEDS))
@@ -203,7 +206,8 @@ def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
 ) -> None:
     (layer_id,) = resources(template, "AWS::Lambda::LayerVersion")
     assets = set()
-    for fn in functions(template).values():
+    for key in NEEDS:
+        fn = lambda_named(template, synth.stage, key)
         assert [ref_id(layer) for layer in fn["Layers"]] == [layer_id]
         if "Code" in fn:
             assets.add(fn["Code"]["S3Key"])

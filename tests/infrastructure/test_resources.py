@@ -133,5 +133,7 @@ def test_alarms_watch_api_5xx_and_every_lambdas_errors_and_throttles(
     }
     assert ("AWS/ApiGateway", "5XXError", f"marquee-{synth.stage}") in watched
     for name in functions(template):
+        if name.endswith("-search-access"):
+            continue  # runs once per deployment, and CloudFormation reports its failure
         assert ("AWS/Lambda", "Errors", name) in watched
         assert ("AWS/Lambda", "Throttles", name) in watched

@@ -47,7 +47,7 @@ def _indexes(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 def expected(model: type[Model]) -> dict[str, Any]:
     schema: dict[str, Any] = dict(model._get_schema())
-    ttl = model._ttl_attribute()  # type: ignore[no-untyped-call]
+    ttl = model._ttl_attribute()
     return {
         "keys": _key_schema(schema["key_schema"]),
         "attributes": sorted(
