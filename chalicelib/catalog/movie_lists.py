@@ -8,12 +8,16 @@ Where candidates come from (always a Query):
   the last sweep (a coming movie whose release day has come), so the answer is exact
   between sweeps;
 - year: ``by_release`` as a release-date range; otherwise ``by_release`` whole.
+
+The plain newest-first list (optionally of one year) needs no candidate set: it pages
+through ``by_release`` directly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from chalicelib.catalog.areas import require_city
 from chalicelib.catalog.genres import all_genres, genre_and_descendants
@@ -24,7 +28,7 @@ from chalicelib.catalog.rules import rating_average
 from chalicelib.catalog.schemas import MovieOut, MovieQuery
 from chalicelib.catalog.showtime_lists import movie_ids_showing
 from chalicelib.catalog.support import local_today
-from chalicelib.core.pagination import Page
+from chalicelib.core.pagination import Page, paginate
 
 
 def batch_get_movies(movie_ids: Iterable[str]) -> list[Movie]:
@@ -54,8 +58,7 @@ def _candidates(query: MovieQuery, showing: set[str] | None) -> list[Movie]:
     if query.status:
         return _by_status(query.status)
     if query.year:
-        first, last = date(query.year, 1, 1).isoformat(), date(query.year, 12, 31).isoformat()
-        return list(Movie.by_release.query(LISTED, Movie.release_date.between(first, last)))
+        return list(Movie.by_release.query(LISTED, _year_range(query.year)))
     return list(Movie.by_release.query(LISTED))
 
 
@@ -82,7 +85,30 @@ def sort_key(sort: str) -> Callable[[Movie], SortKey]:
     return key
 
 
+def _year_range(year: int) -> Any:
+    return Movie.release_date.between(date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat())
+
+
+def _newest_first(query: MovieQuery) -> Page[MovieOut]:
+    """The home page's list (every movie, or one year's, newest first) pages straight
+    through the ``by_release`` index: no candidate set in memory."""
+    range_condition = _year_range(query.year) if query.year else None
+    genres = all_genres()
+    return paginate(
+        lambda **kw: Movie.by_release.query(
+            LISTED, range_condition, scan_index_forward=False, **kw
+        ),
+        query,
+        scope_of("movies", query),
+        lambda m: movie_out(m, genres),
+    )
+
+
 def list_movies(query: MovieQuery) -> Page[MovieOut]:
+    if query.sort == "-release_date" and not (
+        query.genre or query.status or query.city or query.date
+    ):
+        return _newest_first(query)
     if query.city:
         require_city(query.city)
     showing = movie_ids_showing(query.city, query.date) if query.city or query.date else None

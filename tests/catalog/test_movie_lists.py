@@ -136,3 +136,17 @@ def test_public_lists_carry_etags_and_answer_304(api: Any) -> None:
     changed = api.get("/movies", headers={"If-None-Match": etag})
     assert changed.status == 200 and changed.header("ETag") != etag
     assert api.get("/genres").header("Cache-Control") == "public, max-age=300"
+
+
+def test_newest_first_pages_through_the_release_index(api: Any) -> None:
+    made = [make.movie(f"Movie {i}", release_date=f"2019-03-{i + 1:02d}") for i in range(5)]
+    make.movie("Other year", release_date="2018-12-31")
+    url = "/movies?year=2019&limit=2"
+    seen: list[str] = []
+    page = api.get(url)
+    while True:
+        seen += ids(page)
+        if page.json["next_cursor"] is None:
+            break
+        page = api.get(f"{url}&cursor={page.json['next_cursor']}")
+    assert seen == list(reversed(made))
