@@ -41,7 +41,7 @@ def create_payment_intent(order: Order) -> dict[str, str]:
                 "currency": order.currency,
                 "metadata": {"order_id": order.order_id, "order_number": order.number},
             },
-            options={"idempotency_key": f"order-{order.order_id}"},
+            options={"idempotency_key": order.order_id},
         )
     except stripe.StripeError as exc:
         logger.exception("payment intent not created", extra={"order_id": order.order_id})

@@ -223,7 +223,7 @@ def place_order_once(
         config.register_lambda_context(lambda_context)
 
     @idempotent_function(
-        data_keyword_argument="call", persistence_store=persistence_layer(), config=config
+        data_keyword_argument="call", persistence_store=persistence_layer("orders"), config=config
     )
     def create_order(call: dict[str, Any]) -> dict[str, Any]:
         body = call["body"]
