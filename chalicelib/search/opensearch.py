@@ -8,7 +8,8 @@ when a client is built (it is heavy for a cold start that may never search).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlparse
 
@@ -59,6 +60,20 @@ def _not_found(exc: Exception) -> bool:
     return getattr(exc, "status_code", None) == 404
 
 
+@contextmanager
+def _engine_errors(action: str) -> Iterator[None]:
+    """The cluster's failures leave as ``SearchIndexError`` (a 503 for the API, a retried
+    record for the indexer); a 404 passes through for the caller to interpret."""
+    from opensearchpy.exceptions import OpenSearchException
+
+    try:
+        yield
+    except OpenSearchException as exc:
+        if _not_found(exc):
+            raise
+        raise SearchIndexError(f"OpenSearch failed to {action}: {exc}") from exc
+
+
 class OpenSearchIndex(SearchIndex):
     def __init__(
         self, client: Any, alias: str, *, replicas: int = 1, refresh: bool = False
@@ -80,42 +95,58 @@ class OpenSearchIndex(SearchIndex):
     def ensure_ready(self) -> None:
         if self._ready:
             return
-        if not self.client.indices.exists_alias(name=self.alias):
-            body = dsl.index_body(replicas=self.replicas)
-            body["aliases"] = {self.alias: {}}
-            self.client.indices.create(index=self._new_index_name(), body=body)
+        with _engine_errors("create the index"):
+            if not self.client.indices.exists_alias(name=self.alias):
+                body = dsl.index_body(replicas=self.replicas)
+                body["aliases"] = {self.alias: {}}
+                self.client.indices.create(index=self._new_index_name(), body=body)
         self._ready = True
 
     def upsert(self, document: MovieDocument) -> None:
         self.ensure_ready()
-        self.client.index(
-            index=self.alias,
-            id=document.movie_id,
-            body=dsl.document_body(document),
-            **self._write_params(),
-        )
+        with _engine_errors("index a movie"):
+            self.client.index(
+                index=self.alias,
+                id=document.movie_id,
+                body=dsl.document_body(document),
+                **self._write_params(),
+            )
 
     def delete(self, movie_id: str) -> None:
         self.ensure_ready()
         try:
-            self.client.delete(index=self.alias, id=movie_id, **self._write_params())
+            with _engine_errors("delete a movie"):
+                self.client.delete(index=self.alias, id=movie_id, **self._write_params())
         except Exception as exc:
             if not _not_found(exc):
                 raise
 
+    # Reads never create the index: the API's role may only read, and before the first
+    # write or rebuild there is simply nothing to find.
+
     def get(self, movie_id: str) -> MovieDocument | None:
-        self.ensure_ready()
         try:
-            found = self.client.get(index=self.alias, id=movie_id)
+            with _engine_errors("read a movie"):
+                found = self.client.get(index=self.alias, id=movie_id)
         except Exception as exc:
             if _not_found(exc):
                 return None
             raise
         return dsl.document_from_source(found["_source"]) if found.get("found") else None
 
+    def _search(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            with _engine_errors("search"):
+                return dict(self.client.search(index=self.alias, body=body))
+        except Exception as exc:
+            if _not_found(exc):
+                return None
+            raise
+
     def search(self, query: SearchQuery) -> SearchResult:
-        self.ensure_ready()
-        answer = self.client.search(index=self.alias, body=dsl.search_body(query))
+        answer = self._search(dsl.search_body(query))
+        if answer is None:
+            return SearchResult(hits=[], total=0, genre_facets={})
         hits = [
             SearchHit(
                 document=dsl.document_from_source(hit["_source"]),
@@ -136,8 +167,9 @@ class OpenSearchIndex(SearchIndex):
         prefix = prefix.strip()
         if not prefix:
             return []
-        self.ensure_ready()
-        answer = self.client.search(index=self.alias, body=dsl.suggest_body(prefix, limit))
+        answer = self._search(dsl.suggest_body(prefix, limit))
+        if answer is None:
+            return []
         return [
             Suggestion(
                 movie_id=hit["_source"]["movie_id"],
@@ -149,6 +181,10 @@ class OpenSearchIndex(SearchIndex):
 
     def rebuild(self, documents: Iterable[MovieDocument]) -> int:
         """Fill a new index, then swap the alias onto it and drop the old ones."""
+        with _engine_errors("rebuild the index"):
+            return self._rebuild(documents)
+
+    def _rebuild(self, documents: Iterable[MovieDocument]) -> int:
         new_index = self._new_index_name()
         self.client.indices.create(index=new_index, body=dsl.index_body(replicas=self.replicas))
         count, chunk = 0, []

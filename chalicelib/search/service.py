@@ -22,11 +22,17 @@ from chalicelib.catalog.rules import derive_status, descendants
 from chalicelib.catalog.support import local_today
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import BadRequest, ValidationFailed
+from chalicelib.core.errors import BadRequest, ServiceUnavailable, ValidationFailed
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.search import get_index
 from chalicelib.search.documents import document_from_item
-from chalicelib.search.index import MovieDocument, SearchQuery, StatusFilter
+from chalicelib.search.index import (
+    MovieDocument,
+    SearchIndexError,
+    SearchQuery,
+    SearchResult,
+    StatusFilter,
+)
 from chalicelib.search.schemas import (
     Facets,
     GenreFacet,
@@ -40,6 +46,7 @@ from chalicelib.search.schemas import (
 #: How deep a client may page (offset + limit); engines get slow and costly past this.
 MAX_DEPTH = 1000
 SUGGEST_LIMIT = 10
+UNAVAILABLE = "Search is unavailable right now; try again shortly."
 
 
 # --- keeping the index in step --------------------------------------------------------
@@ -135,6 +142,13 @@ def _item(document: MovieDocument, highlight: dict[str, list[str]], today: date)
     )
 
 
+def _run(query: SearchQuery) -> SearchResult:
+    try:
+        return get_index().search(query)
+    except SearchIndexError as exc:
+        raise ServiceUnavailable(UNAVAILABLE) from exc
+
+
 def search_movies(query: SearchMoviesQuery) -> SearchPage:
     scope = _scope(query)
     offset = _offset(query, scope)
@@ -148,7 +162,7 @@ def search_movies(query: SearchMoviesQuery) -> SearchPage:
             descendants({gid: g.parent_id for gid, g in genres.items()}, query.genre)
         )
     status = status_filter(query.status, today) if query.status is not None else None
-    result = get_index().search(
+    result = _run(
         SearchQuery(
             text=query.q,
             genre_ids=genre_ids,
@@ -178,7 +192,10 @@ def search_movies(query: SearchMoviesQuery) -> SearchPage:
 
 
 def suggest_titles(prefix: str) -> SuggestPage:
-    found = get_index().suggest(prefix, SUGGEST_LIMIT)
+    try:
+        found = get_index().suggest(prefix, SUGGEST_LIMIT)
+    except SearchIndexError as exc:
+        raise ServiceUnavailable(UNAVAILABLE) from exc
     return SuggestPage(
         items=[
             SuggestItem(movie_id=s.movie_id, title=s.title, original_title=s.original_title or None)

@@ -25,6 +25,7 @@ from chalicelib.search.index import (
     MovieDocument,
     SearchHit,
     SearchIndex,
+    SearchIndexError,
     SearchQuery,
     SearchResult,
     Suggestion,
@@ -109,17 +110,22 @@ class SqliteSearchIndex(SearchIndex):
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        self.ensure_ready()
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            self.ensure_ready()
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise SearchIndexError(f"the SQLite search index cannot be opened: {exc}") from exc
         connection.row_factory = sqlite3.Row
         try:
             # One snapshot for reads (count, facets and page agree); writers serialise.
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield connection
             connection.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise SearchIndexError(f"the SQLite search index failed: {exc}") from exc
             raise
         finally:
             connection.close()

@@ -15,6 +15,7 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.search import service
 from chalicelib.search.reindex import reindex
+from chalicelib.search.sqlite import SqliteSearchIndex
 from tests.catalog import factories
 from tests.search.samples import marked
 
@@ -180,3 +181,14 @@ def test_at_most_ten_suggestions(api: Any) -> None:
         factories.movie(f"Star Voyage {n}")
     reindex()
     assert len(api.get("/search/suggest?q=star").json["items"]) == 10
+
+
+def test_a_failing_search_engine_is_a_503_problem(
+    api: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = SqliteSearchIndex(str(tmp_path))  # a directory: SQLite cannot open it
+    monkeypatch.setattr(service, "get_index", lambda: broken)
+    for path in ("/search/movies?q=x", "/search/suggest?q=x"):
+        result = api.get(path)
+        assert result.status == 503
+        assert result.json["title"] == "Service Unavailable"

@@ -86,10 +86,10 @@ def ready(**answers: Any) -> tuple[FakeOpenSearch, OpenSearchIndex]:
 
 
 def test_first_use_creates_a_versioned_index_with_explicit_mappings_behind_the_alias() -> None:
-    client = FakeOpenSearch({"indices.exists_alias": False, "search": EMPTY_ANSWER})
+    client = FakeOpenSearch({"indices.exists_alias": False})
     index = OpenSearchIndex(client, alias=ALIAS)
-    index.search(SearchQuery())
-    index.search(SearchQuery())
+    index.upsert(AVATAR)
+    index.delete(AVATAR.movie_id)
     assert client.calls[:2] == [
         ("indices.exists_alias", {"name": ALIAS}),
         (
@@ -105,8 +105,23 @@ def test_first_use_creates_a_versioned_index_with_explicit_mappings_behind_the_a
 
 def test_an_existing_alias_is_used_as_it_is() -> None:
     client, index = ready()
-    index.search(SearchQuery())
+    index.upsert(AVATAR)
     assert "indices.create" not in client.names()
+
+
+def test_reads_never_create_the_index_and_find_nothing_before_it_exists() -> None:
+    missing = NotFoundError(404, "index_not_found_exception", {})
+    client, index = ready(search=missing, get=missing)
+    assert index.search(SearchQuery(text="水")).total == 0
+    assert index.suggest("水") == []
+    assert index.get("m-avatar") is None
+    assert client.names() == ["search", "search", "get"]
+
+
+def test_a_cluster_failure_is_a_search_index_error() -> None:
+    _, index = ready(search=TransportError(503, "unavailable", {}))
+    with pytest.raises(SearchIndexError):
+        index.search(SearchQuery())
 
 
 def test_a_movie_is_written_through_the_alias_with_its_suggest_inputs() -> None:
@@ -125,7 +140,7 @@ def test_deleting_a_movie_the_index_does_not_hold_is_not_an_error() -> None:
     _, index = ready(delete=NotFoundError(404, "not_found", {}))
     index.delete("m-gone")
     _, failing = ready(delete=TransportError(503, "unavailable", {}))
-    with pytest.raises(TransportError):
+    with pytest.raises(SearchIndexError):
         failing.delete("m-avatar")
 
 
