@@ -47,7 +47,7 @@ def prepare_environment(settings: StageSettings, environ: Any = os.environ) -> N
 
 def build(app: Any, settings: StageSettings) -> Any:
     """Add the stage's stack (and the cdk-nag AwsSolutions checks) to ``app``."""
-    from aws_cdk import Environment, Validations
+    from aws_cdk import Annotations, Environment, Validations
     from cdk_nag import AwsSolutionsChecks
 
     from infrastructure import bundles
@@ -73,6 +73,12 @@ def build(app: Any, settings: StageSettings) -> Any:
         env=Environment(account=settings.account, region=settings.region),
         description=f"Marquee cinema ticketing backend ({settings.stage})",
     )
+    if not bundles.python_runtime_matches():
+        Annotations.of(stack).add_warning_v2(
+            "marquee:layer-platform",
+            "The dependency layer is copied from this machine's .venv, which is not Python "
+            "3.11 on Linux x86_64: fine for synth, but do not deploy it.",
+        )
     # The acknowledgments (with their reasons) are also written into the template metadata.
     Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, verbose=True, write_suppressions_to_cloud_formation=True)

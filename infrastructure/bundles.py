@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata as metadata
+import platform
 import re
 import shutil
 import sys
@@ -113,5 +114,10 @@ def stage_chalice_project(build_dir: Path) -> Path:
 
 
 def python_runtime_matches() -> bool:
-    """The staged dependencies suit the declared runtime only if built by the same Python."""
-    return sys.version_info[:2] == (3, 11) and sys.platform == "linux"
+    """The staged dependencies suit the declared runtime (Python 3.11, Linux x86_64) only if
+    they were installed for the same Python on the same platform."""
+    return (
+        sys.version_info[:2] == (3, 11)
+        and sys.platform == "linux"
+        and platform.machine() in {"x86_64", "AMD64"}
+    )

@@ -61,6 +61,7 @@ class MarqueeStack(Stack):
             "STAGE": settings.stage,
             "TABLE_PREFIX": settings.prefix,
             "MEDIA_BUCKET": media.bucket.bucket_name,
+            "MEDIA_BASE_URL": media.base_url,
             "EMAIL_QUEUE_NAME": messaging.queue.queue_name,
             "EMAIL_SENDER": messaging.sender,
             "OPENSEARCH_URL": search.url,
@@ -109,6 +110,7 @@ class MarqueeStack(Stack):
             },
         )
         CfnOutput(self, "MediaBucketName", value=media.bucket.bucket_name)
+        CfnOutput(self, "MediaBaseUrl", value=media.base_url)
         CfnOutput(self, "SearchUrl", value=search.url)
         CfnOutput(self, "SecretsIds", value=secrets.ids)
 

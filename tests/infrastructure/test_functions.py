@@ -22,6 +22,7 @@ NEEDS = {
         "STAGE",
         "TABLE_PREFIX",
         "MEDIA_BUCKET",
+        "MEDIA_BASE_URL",
         "EMAIL_QUEUE_NAME",
         "EMAIL_SENDER",
         "OPENSEARCH_URL",

@@ -137,3 +137,25 @@ def test_alarms_watch_api_5xx_and_every_lambdas_errors_and_throttles(
             continue  # runs once per deployment, and CloudFormation reports its failure
         assert ("AWS/Lambda", "Errors", name) in watched
         assert ("AWS/Lambda", "Throttles", name) in watched
+
+
+def test_images_are_served_by_the_cdn_which_alone_reads_the_private_bucket(
+    synth: Any, template: dict[str, Any]
+) -> None:
+    (distribution_id, distribution) = next(
+        iter(resources(template, "AWS::CloudFront::Distribution").items())
+    )
+    config = distribution["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    assert origin["OriginAccessControlId"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    api_env = functions(template)[f"marquee-{synth.stage}-api"]["Environment"]["Variables"]
+    assert distribution_id in str(api_env["MEDIA_BASE_URL"])
+    media_policy = next(
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for k, p in resources(template, "AWS::S3::BucketPolicy").items()
+        if k.startswith("MediaBucket")
+    )
+    reads = [s for s in media_policy if s["Effect"] == "Allow"]
+    assert [s["Principal"] for s in reads] == [{"Service": "cloudfront.amazonaws.com"}]
+    assert distribution_id in str(reads[0]["Condition"])
