@@ -150,7 +150,8 @@ class IndexBehaviour:
 
     def test_highlighted_text_is_html_escaped(self, catalogue: SearchIndex) -> None:
         hit = catalogue.search(SearchQuery(text="续集")).hits[0]
-        assert hit.highlight["title"] == ["深海 &lt;<mark>续集</mark>&gt;"]
+        title = hit.highlight["title"][0].replace("</mark><mark>", "")
+        assert title == "深海 &lt;<mark>续集</mark>&gt;"
 
     def test_a_long_synopsis_is_highlighted_as_a_fragment(self, index: SearchIndex) -> None:
         filler = "这是一段很长的剧情介绍文字。" * 40

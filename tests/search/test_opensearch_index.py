@@ -36,4 +36,5 @@ class TestOpenSearchIndex(IndexBehaviour):
         index = OpenSearchIndex(client, alias=alias, replicas=0, refresh=True)
         index.ensure_ready()
         yield index
-        client.indices.delete(index=f"{alias}-*")
+        for name in client.indices.get(index=f"{alias}-*"):
+            client.indices.delete(index=name)
