@@ -16,8 +16,8 @@ from pynamodb.exceptions import DeleteError, UpdateError
 from chalicelib.accounts.models import User
 from chalicelib.catalog.models import Movie
 from chalicelib.community.bans import ensure_not_banned
-from chalicelib.community.models import Comment, CommentLike
-from chalicelib.community.movies import MOVIE, live_movie
+from chalicelib.community.models import Ban, Comment, CommentLike
+from chalicelib.community.movies import MOVIE, is_live, live_movie
 from chalicelib.community.rules import (
     COMMENTS_PER_MINUTE,
     Viewer,
@@ -32,6 +32,7 @@ from chalicelib.core.ratelimit import hit
 
 COMMENT = "comment"
 ROOT = "root"
+BANNED = "banned"
 
 _id_lock = threading.Lock()
 _last_id_ms = 0
@@ -83,6 +84,8 @@ def post_comment(movie_id: str, author_id: str, body: str, reply_to: str | None 
         if target.movie_id != movie_id:
             raise NotFound("The comment you reply to is not on this movie.")
         root_id = thread_root(target.comment_id, target.reply_of)
+    elif not is_live(movie_id):
+        raise NotFound("No such movie.")
     # Counted after the cheap refusals, before anything is written.
     hit(f"comments:{author_id}", COMMENTS_PER_MINUTE, 60)
 
@@ -99,6 +102,8 @@ def post_comment(movie_id: str, author_id: str, body: str, reply_to: str | None 
     tx = Transaction()
     tx.put(COMMENT, comment, Comment.comment_id.does_not_exist())
     tx.check(MOVIE, Movie, movie_id, live_movie())
+    # Checked again inside the write, so a ban landing mid-request still holds.
+    tx.check(BANNED, Ban, author_id, Ban.user_id.does_not_exist())
     if root_id is not None:
         tx.update(
             ROOT,
@@ -109,6 +114,8 @@ def post_comment(movie_id: str, author_id: str, body: str, reply_to: str | None 
     try:
         tx.commit()
     except ConditionFailed as failed:
+        if BANNED in failed.labels:
+            raise Forbidden("You are banned from posting.") from failed
         if MOVIE in failed.labels:
             raise NotFound("No such movie.") from failed
         if ROOT in failed.labels:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+
 from chalicelib.community import comments
 from chalicelib.community.models import Comment
 from chalicelib.community.rules import REPLIES_SHOWN
@@ -267,3 +269,19 @@ def test_a_short_thread_has_no_replies_cursor(api, make_movie) -> None:
     comments.post_comment(movie_id, "bob", "reply", root.comment_id)
     [listed] = _thread(api, movie_id)
     assert listed["replies_cursor"] is None
+
+
+def test_a_ban_landing_after_the_first_check_still_stops_the_post(
+    make_movie, make_user, monkeypatch
+) -> None:
+    from chalicelib.community import bans
+    from chalicelib.core.errors import Forbidden
+
+    movie_id = make_movie()
+    troll = make_user("troll")
+    bans.ban(troll, "mod")
+    # Simulate the race: the early check ran before the ban existed.
+    monkeypatch.setattr(comments, "ensure_not_banned", lambda _: None)
+    with pytest.raises(Forbidden):
+        comments.post_comment(movie_id, troll, "sneaky")
+    assert Comment.count() == 0
