@@ -7,6 +7,7 @@ second set of seats.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -23,7 +24,7 @@ from chalicelib.core.pagination import Page, PageQuery
 
 bp = Blueprint(__name__)
 TAGS = ("booking",)
-SEAT_ID = r"^[A-Za-z0-9_-]{1,16}$"
+SEAT_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
 
 class OrderRequest(BaseModel):
@@ -36,10 +37,8 @@ class OrderRequest(BaseModel):
     @field_validator("seat_ids")
     @classmethod
     def _seat_ids(cls, value: list[str]) -> list[str]:
-        import re
-
         for seat_id in value:
-            if not re.match(SEAT_ID, seat_id):
+            if not SEAT_ID.match(seat_id):
                 raise ValueError(f"{seat_id!r} is not a seat id")
         return value
 

@@ -37,4 +37,7 @@ def expire_pending_orders(now: datetime) -> int:
             expired += 1
         except AppError:
             logger.info("order changed while expiring it", extra={"order_id": key.order_id})
+        except Exception:
+            # one bad order (Stripe down, an unknown intent) must not stop the rest
+            logger.exception("could not expire an order", extra={"order_id": key.order_id})
     return expired

@@ -55,15 +55,20 @@ def cancel_payment_intent(payment_intent_id: str) -> bool:
     import stripe
 
     client = stripe_client()
-    intent = client.v1.payment_intents.retrieve(payment_intent_id)
-    if intent.status in IN_FLIGHT:
-        return False
-    if intent.status == "canceled":
-        return True
     try:
-        client.v1.payment_intents.cancel(payment_intent_id)
-    except stripe.InvalidRequestError:
-        return client.v1.payment_intents.retrieve(payment_intent_id).status == "canceled"
+        intent = client.v1.payment_intents.retrieve(payment_intent_id)
+        if intent.status in IN_FLIGHT:
+            return False
+        if intent.status == "canceled":
+            return True
+        try:
+            client.v1.payment_intents.cancel(payment_intent_id)
+        except stripe.InvalidRequestError:
+            # it moved on between the two calls: ask again what it is now
+            return client.v1.payment_intents.retrieve(payment_intent_id).status == "canceled"
+    except stripe.StripeError as exc:
+        logger.exception("payment intent not cancelled", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
     return True
 
 
