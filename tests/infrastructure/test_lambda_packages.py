@@ -1,0 +1,74 @@
+"""What the Lambdas get is enough to run: each handler is imported the way Lambda does it,
+in a fresh interpreter without site-packages, from the synthesised assets only (code asset
++ dependencies layer) plus what the Python Lambda runtime provides (boto3 and friends)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.infrastructure.helpers import functions, resources
+
+#: Shipped by the AWS Lambda Python runtime, so not in the layer.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
+
+IMPORTS = {
+    "mailer": "functions.mailer",
+    "indexer": "functions.indexer",
+    "sweeper": "functions.sweeper",
+    "api": "app",
+}
+
+
+@pytest.fixture(scope="session")
+def lambda_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory standing in for the runtime's own packages."""
+    target = tmp_path_factory.mktemp("lambda-runtime")
+    venv_site = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
+    for name in RUNTIME_PROVIDED:
+        (target / name).symlink_to(venv_site / name)
+    return target
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_each_handler_imports_from_its_assets_alone(
+    name: str, synth: Any, template: dict[str, Any], lambda_runtime: Path, tmp_path: Path
+) -> None:
+    fn = functions(template)[f"marquee-{synth.stage}-{name}"]
+    (layer,) = resources(template, "AWS::Lambda::LayerVersion").values()
+    layer_key = layer["Properties"]["Content"]["S3Key"]
+    layer_dir = synth.outdir / f"asset.{layer_key.removesuffix('.zip')}" / "python"
+    if "Code" in fn:
+        code_dir = synth.outdir / f"asset.{fn['Code']['S3Key'].removesuffix('.zip')}"
+    else:  # the Chalice API: a zip, extracted as Lambda does
+        code_dir = tmp_path / "task"
+        with zipfile.ZipFile(synth.outdir / f"asset.{fn['CodeUri']['Key']}") as archive:
+            archive.extractall(code_dir)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_REGION": "eu-west-1",
+        "AWS_LAMBDA_FUNCTION_NAME": fn["FunctionName"],  # Powertools: "on Lambda", tracing on
+        "STAGE": synth.stage,
+        "TABLE_PREFIX": f"marquee-{synth.stage}-",
+    }
+    path = [str(code_dir), str(layer_dir), str(lambda_runtime)]
+    program = (
+        f"import sys; sys.path[:0] = {path!r}; import {IMPORTS[name]} as m; "
+        "from aws_lambda_powertools import Tracer; Tracer(service='check').provider; "
+        "assert callable(getattr(m, 'handler', None) or getattr(m, 'app', None))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", program],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
