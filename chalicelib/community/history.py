@@ -7,7 +7,6 @@ on each view, which keeps the partition bounded.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from chalicelib.community.models import HistoryEntry
@@ -15,8 +14,7 @@ from chalicelib.community.movies import movie_summaries
 from chalicelib.community.rules import HISTORY_SIZE, history_overflow, parse_stamp, sort_stamp
 from chalicelib.core import clock
 from chalicelib.core.clock import isoformat
-
-logger = logging.getLogger(__name__)
+from chalicelib.core.observability import logger
 
 # A few extra entries are read past the limit so concurrent views are trimmed too.
 _TRIM_READ = HISTORY_SIZE + 10
