@@ -63,6 +63,15 @@ def offline_env(outdir: Path, stage: str) -> dict[str, str]:
     return env
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The first test here waits for both synths (a minute or two on a busy machine)."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.timeout(900))
+
+
 @pytest.fixture(autouse=True)
 def clean_state() -> Iterator[None]:
     yield
