@@ -80,11 +80,18 @@ def _decode(token: str, typ: str, what: str) -> dict[str, Any]:
             token,
             _key(),
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "iat", "jti", "typ"], "verify_exp": False},
+            # Time claims are checked below against the injectable clock, not pyjwt's.
+            options={
+                "require": ["sub", "exp", "iat", "jti", "typ"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"The {what} is not valid.") from exc
-    if claims.get("typ") != typ or int(claims["exp"]) <= clock.epoch_seconds():
+    now = clock.epoch_seconds()
+    if claims.get("typ") != typ or not int(claims["iat"]) - 60 <= now < int(claims["exp"]):
         raise Unauthorized(f"The {what} is not valid.")
     return claims
 

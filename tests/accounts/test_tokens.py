@@ -158,3 +158,22 @@ def test_a_refreshed_access_token_carries_the_current_roles(api: Any, mailbox: A
 def test_garbage_refresh_tokens_are_401(api: Any) -> None:
     assert _refresh(api, "not-a-jwt").status == 401
     assert api.post("/auth/refresh", json={}).status == 422
+
+
+def test_a_token_issued_after_the_clock_moved_forward_is_valid(frozen_clock) -> None:
+    from chalicelib.accounts.tokens import decode_access_token, issue_access_token
+
+    frozen_clock.advance(hours=2)
+    assert decode_access_token(issue_access_token("u-later", ["user"])).user_id == "u-later"
+
+
+def test_a_token_issued_in_the_future_is_refused(frozen_clock) -> None:
+    from chalicelib.accounts.tokens import decode_access_token, issue_access_token
+
+    from chalicelib.core.errors import Unauthorized
+
+    frozen_clock.advance(hours=1)
+    token = issue_access_token("u-future", ["user"])
+    frozen_clock.advance(hours=-1)
+    with pytest.raises(Unauthorized):
+        decode_access_token(token)
