@@ -169,7 +169,6 @@ def test_a_token_issued_after_the_clock_moved_forward_is_valid(frozen_clock) -> 
 
 def test_a_token_issued_in_the_future_is_refused(frozen_clock) -> None:
     from chalicelib.accounts.tokens import decode_access_token, issue_access_token
-
     from chalicelib.core.errors import Unauthorized
 
     frozen_clock.advance(hours=1)
