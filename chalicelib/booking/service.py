@@ -7,7 +7,9 @@ The rules come from ``rules``; the writes are DynamoDB transactions (``holds``,
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from chalicelib.accounts.tokens import Principal
@@ -144,7 +146,15 @@ def place_order(
     return {"order": orders.public(order), "payment": payment}
 
 
-def _hold(user_id: str, showtime: Any, seat_ids: list[str], priced: Quote) -> Order:
+def _hold(
+    user_id: str,
+    showtime: Any,
+    seat_ids: list[str],
+    priced: Quote,
+    numbers: Callable[[datetime], str] = order_number,
+) -> Order:
+    """The hold transaction. The order number is claimed in it too; on the (rare) collision
+    of the random part, a fresh number is drawn and the whole transaction tried again."""
     settings = get_settings()
     for _ in range(NUMBER_ATTEMPTS):
         now = clock.now()
@@ -152,7 +162,7 @@ def _hold(user_id: str, showtime: Any, seat_ids: list[str], priced: Quote) -> Or
         until = hold_expiry(now, settings.hold_minutes)
         order = Order(
             uuid.uuid4().hex,
-            number=order_number(now),
+            number=numbers(now),
             user_id=user_id,
             showtime_id=showtime.showtime_id,
             movie_id=showtime.movie_id,

@@ -215,3 +215,31 @@ def test_paid_order_cancels_with_a_refund_until_two_hours_before_start(
     with pytest.raises(Conflict):
         service.cancel_order(placed["order"]["order_id"], owner)
     assert Seat.get(late.showtime_id, "A01").status == SeatStatus.SOLD
+
+
+def test_order_numbers_are_unique_even_when_the_random_part_collides(frozen_clock: Any) -> None:
+    from chalicelib.booking.models import OrderNumber
+    from chalicelib.booking.rules import order_number
+
+    show = make_showtime()
+    _, priced = service.price_order("ann", show.showtime_id, ["A01", "A02"], None, hold=True)
+    showtime = service._showtime(show.showtime_id)
+    drawn = iter(["000001", "000001", "000002"])  # the same second: the clock is frozen
+
+    def numbers(now: Any) -> str:
+        return order_number(now, next(drawn))
+
+    first = service._hold("ann", showtime, ["A01", "A02"], priced, numbers)
+    second = service._hold("bob", showtime, ["B01", "B02"], priced, numbers)
+    assert first.number.endswith("000001") and second.number.endswith("000002")
+    assert OrderNumber.get(first.number).order_id == first.order_id
+    assert Seat.get(show.showtime_id, "B01").order_id == second.order_id
+
+
+def test_a_blocked_seat_cannot_be_ordered(api: Any) -> None:
+    show = make_showtime()
+    Seat.get(show.showtime_id, "A01").update(actions=[Seat.status.set(SeatStatus.BLOCKED)])
+    _, token = user_token()
+    assert cell(api, show.showtime_id, "A01")["status"] == "blocked"
+    result = place(api, token, show.showtime_id, ["A01", "A02"])
+    assert result.status == 409 and result.json["unavailable_seats"] == ["A01"]

@@ -279,3 +279,17 @@ def test_demo_coupon_seeder_issues_once() -> None:
     assert "issued" in seed_demo_coupons()
     assert seed_demo_coupons() == "demo coupon already there"
     assert len(list(UserCoupon.scan(UserCoupon.coupon_id == DEMO_COUPON_ID))) == 1
+
+
+def test_tickets_of_a_refunded_order_do_not_check_in_and_are_private(api: Any) -> None:
+    _, token = user_token()
+    _, stranger = user_token()
+    _, staff = user_token(staff=True)
+    order = paid_order(api, token, ["A05", "A06"])
+    code = api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json[0]["code"]
+    assert api.as_user(stranger).get(f"/orders/{order['order_id']}/tickets").status == 404
+    assert api.as_user(token).post(f"/orders/{order['order_id']}/cancel").json["status"] == (
+        "refunded"
+    )
+    refused = api.as_user(staff).post("/checkin", json={"code": code})
+    assert refused.status == 409 and "refunded" in refused.json["detail"]
