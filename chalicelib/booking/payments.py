@@ -158,6 +158,10 @@ def payment_succeeded(intent: dict[str, Any]) -> None:
         return
     for _ in range(orders.ATTEMPTS):
         if order.status != OrderStatus.PENDING_PAYMENT:
+            if order.status == OrderStatus.PAID:
+                # a redelivery after a failure past the payment: the e-mail may be missing
+                # (its message id makes the mailer send it once)
+                notices.order_confirmed(order)
             if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
                 _refund_late_payment(order, f"payment arrived after the order was {order.status}")
             return

@@ -34,6 +34,7 @@ from chalicelib.booking.transact import Transaction, TransactionFailed
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.observability import logger
 from chalicelib.core.pagination import Page, PageQuery, paginate
 
 #: fresh order numbers tried when the random part collides
@@ -289,7 +290,11 @@ def cancel_order(order_id: str, principal: Principal) -> dict[str, Any]:
     refunded = orders.refund(order_id, refund_id, "cancelled by the customer")
     from chalicelib.booking import notices
 
-    notices.order_refunded(refunded)
+    try:
+        notices.order_refunded(refunded)
+    except Exception:
+        # the refund is done and recorded; a lost notice must not turn that into an error
+        logger.exception("refund notice not queued", extra={"order_id": order_id})
     return orders.public(refunded)
 
 
