@@ -22,7 +22,7 @@ from chalicelib.catalog.cinemas import get_hall, hall_seats, live_cinema
 from chalicelib.catalog.models import HallSchedule, Movie, Showtime
 from chalicelib.catalog.rules import find_overlap, schedule_days, seat_types, showtime_end
 from chalicelib.catalog.schemas import ShowtimeIn, ShowtimeOut, ShowtimePatch
-from chalicelib.catalog.support import lost_race, new_id, transaction
+from chalicelib.catalog.support import condition_failed, lost_race, new_id, transaction
 from chalicelib.core import clock
 from chalicelib.core.clock import isoformat
 from chalicelib.core.config import get_settings
@@ -112,7 +112,7 @@ def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
                 if is_new:
                     tx.save(showtime, condition=Showtime.showtime_id.does_not_exist())
                 else:
-                    tx.save(showtime, condition=Showtime.showtime_id.exists())
+                    tx.save(showtime, condition=Showtime.withdrawn == False)  # noqa: E712
             return
         except PynamoDBException as exc:
             if not lost_race(exc):
@@ -179,10 +179,30 @@ def create_showtime(body: ShowtimeIn) -> ShowtimeOut:
     return showtime_out(showtime)
 
 
+def _save_fields(showtime: Showtime) -> None:
+    """Only the editable fields, on a live showtime: a concurrent withdrawal wins."""
+    try:
+        showtime.update(
+            actions=[
+                Showtime.format.set(showtime.format),
+                Showtime.language.set(showtime.language),
+                Showtime.sales_open.set(showtime.sales_open),
+                Showtime.updated_at.set(showtime.updated_at),
+            ],
+            condition=Showtime.withdrawn == False,  # noqa: E712
+        )
+    except PynamoDBException as exc:
+        if condition_failed(exc):
+            raise Conflict("This showtime was withdrawn with its movie or cinema.") from exc
+        raise
+
+
 def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
     """Format, language and sales can change any time; moving the start re-checks the
     hall (409 on overlap) and is refused once seats are held or sold."""
     showtime = get_showtime(showtime_id)
+    if showtime.withdrawn:
+        raise Conflict("This showtime was withdrawn with its movie or cinema.")
     sent = body.model_fields_set
     for name in ("starts_at", "format", "language", "sales_open"):
         if name in sent and getattr(body, name) is None:
@@ -198,7 +218,7 @@ def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
         showtime.sales_open = body.sales_open
     showtime.updated_at = clock.now()
     if body.starts_at is None or body.starts_at == showtime.starts_at:
-        showtime.save(condition=Showtime.showtime_id.exists())
+        _save_fields(showtime)
         return showtime_out(showtime)
     if body.starts_at <= clock.now():
         raise ValidationFailed.single("starts_at", "must be in the future")

@@ -261,3 +261,5 @@ def test_deleting_a_movie_or_cinema_withdraws_its_future_showtimes(api: Any) -> 
         item = Showtime.get(gone)
         assert item.withdrawn and not item.sales_open
     assert Showtime.get(kept).sales_open
+    reopen = staff.patch(f"/showtimes/{of_movie}", json={"sales_open": True})
+    assert reopen.status == 409
