@@ -1,0 +1,13 @@
+"""Booking: seats, holds, orders, coupons, payments, tickets.
+
+- ``rules``: the pure rules (stranded seat, windows, pricing, order status machine).
+- ``models``: the tables (seats, orders + order numbers, coupons, tickets, Stripe events).
+- ``transact``: one TransactWriteItems whose cancellation reasons name what failed.
+- ``holds``: seat-level conditions (hold, sell, release) and the seat map.
+- ``orders``: order transitions as transactions, and the order's public shape.
+- ``service``: the use cases behind the routes (quote, place, list, cancel).
+- ``payments``: Stripe PaymentIntents, refunds and the signed webhook.
+- ``tickets``: HMAC-signed ticket codes and check-in.
+- ``coupons``: creating, issuing and listing coupons with their eligibility.
+- ``notices``: the e-mails about orders. ``expiry``: the sweeper task. ``seed``: demo data.
+"""
