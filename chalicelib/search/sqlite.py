@@ -284,6 +284,7 @@ def _matches(query: SearchQuery, terms: QueryTerms) -> tuple[str, list[Any]]:
     """SQL selecting ``rid, movie_id, score`` of every movie the query matches."""
     joins, where, scores = [], [], ["0.0"]
     params: list[Any] = []
+    score_params: list[Any] = []  # the select list's, which come before the others
     if terms.words:
         joins.append(
             f"JOIN (SELECT rowid, bm25(movies_words, {WEIGHTS}) AS s FROM movies_words"
@@ -301,6 +302,12 @@ def _matches(query: SearchQuery, terms: QueryTerms) -> tuple[str, list[Any]]:
     for short in terms.short_cjk:
         where.append("(" + " OR ".join(f"m.{c} LIKE ?" for c in TEXT_COLUMNS) + ")")
         params += [f"%{short}%"] * len(TEXT_COLUMNS)
+    if terms.short_cjk and len(scores) == 1:
+        # No bm25 to rank by: weigh the columns that hold the short terms instead.
+        for short in terms.short_cjk:
+            weighted = zip(TEXT_COLUMNS, WEIGHTS.split(", "), strict=True)
+            scores += [f"(m.{c} LIKE ?) * {w}" for c, w in weighted]
+            score_params += [f"%{short}%"] * len(TEXT_COLUMNS)
     if query.genre_ids is not None:
         where.append(
             "m.movie_id IN (SELECT movie_id FROM movie_genres"
@@ -334,7 +341,7 @@ def _matches(query: SearchQuery, terms: QueryTerms) -> tuple[str, list[Any]]:
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return sql, params
+    return sql, score_params + params
 
 
 def _highlights(

@@ -59,6 +59,11 @@ class IndexBehaviour:
         assert set(found) == {AVATAR.movie_id, UNDATED.movie_id, UPCOMING.movie_id}
         assert found[-1] == UPCOMING.movie_id  # only its synopsis mentions water
 
+    def test_a_one_character_title_match_ranks_above_a_synopsis_match(
+        self, catalogue: SearchIndex
+    ) -> None:
+        assert ids(catalogue, text="球", sort="relevance") == [EARTH.movie_id, AVATAR.movie_id]
+
     def test_query_syntax_in_the_text_is_just_text(self, catalogue: SearchIndex) -> None:
         for text in ['water" OR *', "NEAR(a b)", "title:avatar", "a AND", "-(", "«»"]:
             result = catalogue.search(SearchQuery(text=text))
