@@ -16,7 +16,7 @@ import urllib.request
 from typing import Any
 
 #: OpenSearch actions the API needs: searches, gets, and the alias lookup of ensure_ready.
-READ_ACTIONS = ["read", "indices:admin/aliases/get", "indices:admin/aliases/exists"]
+READ_ACTIONS = ["read", "indices:admin/aliases/get"]
 
 
 def security_requests(props: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
