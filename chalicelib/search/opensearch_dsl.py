@@ -28,14 +28,13 @@ BOOSTS = {"title": 10, "original_title": 6, "people": 3, "synopsis": 1}
 HIGHLIGHTED = {"title": 0, "original_title": 0, "synopsis": 160}  # field -> fragment size
 
 
-def _text(**extra: Any) -> dict[str, Any]:
+def _text() -> dict[str, Any]:
     return {
         "type": "text",
         "analyzer": "standard",
         "fields": {
             "en": {"type": "text", "analyzer": "english"},
             "zh": {"type": "text", "analyzer": CJK_ANALYZER},
-            **extra,
         },
     }
 
@@ -48,7 +47,7 @@ def index_body(shards: int = 1, replicas: int = 1) -> dict[str, Any]:
             "dynamic": "strict",
             "properties": {
                 "movie_id": {"type": "keyword"},
-                "title": _text(raw={"type": "keyword", "ignore_above": 256}),
+                "title": _text(),
                 "original_title": _text(),
                 "people": _text(),
                 "synopsis": _text(),

@@ -25,14 +25,14 @@ def fixed_time() -> Any:
         yield frozen
 
 
-def _text_field(**extra: Any) -> dict[str, Any]:
+def _text_field() -> dict[str, Any]:
+    """Standard (CJK as single characters), English stems, smartcn Chinese words."""
     return {
         "type": "text",
         "analyzer": "standard",
         "fields": {
             "en": {"type": "text", "analyzer": "english"},
             "zh": {"type": "text", "analyzer": "smartcn"},
-            **extra,
         },
     }
 
@@ -41,7 +41,7 @@ MAPPINGS = {
     "dynamic": "strict",
     "properties": {
         "movie_id": {"type": "keyword"},
-        "title": _text_field(raw={"type": "keyword", "ignore_above": 256}),
+        "title": _text_field(),
         "original_title": _text_field(),
         "people": _text_field(),
         "synopsis": _text_field(),
