@@ -36,6 +36,7 @@ ENV_VARS: dict[str, str] = {
     "SEARCH_BACKEND": "search_backend",
     "SEARCH_SQLITE_PATH": "search_sqlite_path",
     "OPENSEARCH_URL": "opensearch_url",
+    "OPENSEARCH_REPLICAS": "opensearch_replicas",
     "SECRETS_ID": "secrets_id",
     "OUTBOX_DIR": "outbox_dir",
     "CINEMA_TIMEZONE": "cinema_timezone",
@@ -90,6 +91,8 @@ class Settings(BaseModel):
     search_backend: Literal["sqlite", "opensearch"] = "sqlite"
     search_sqlite_path: str = ".local/search.sqlite3"
     opensearch_url: str | None = None
+    # Replicas of the search index: 0 on a single-node domain (else it stays yellow).
+    opensearch_replicas: int = Field(default=1, ge=0, le=5)
     secrets_id: str | None = None
     outbox_dir: str | None = None
 

@@ -18,7 +18,7 @@ def get_index() -> SearchIndex:
     settings = get_settings()
     if settings.search_backend == "opensearch":
         key: tuple[str, ...] = ("opensearch", settings.require("opensearch_url"))
-        key += (settings.table_prefix,)
+        key += (settings.table_prefix, str(settings.opensearch_replicas))
     else:
         key = ("sqlite", settings.search_sqlite_path)
     found = _indexes.get(key)
@@ -35,7 +35,7 @@ def _build(key: tuple[str, ...]) -> SearchIndex:
         from chalicelib.search.opensearch import OpenSearchIndex, build_client
 
         client = build_client(key[1], get_settings().region)
-        return OpenSearchIndex(client, alias=f"{key[2]}movies")
+        return OpenSearchIndex(client, alias=f"{key[2]}movies", replicas=int(key[3]))
     from chalicelib.search.sqlite import SqliteSearchIndex
 
     return SqliteSearchIndex(key[1])
