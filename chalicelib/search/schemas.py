@@ -49,6 +49,7 @@ class SearchItem(BaseModel):
     rating_count: int
     want_count: int
     poster_key: str | None
+    poster_url: str | None
     #: ``title`` / ``original_title`` / ``synopsis`` -> HTML fragments, matches in <mark>
     highlight: dict[str, list[str]]
 

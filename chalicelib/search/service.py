@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib.catalog.genres import all_genres
 from chalicelib.catalog.models import Movie, Showtime
 from chalicelib.catalog.rules import derive_status, descendants
-from chalicelib.catalog.support import local_today
+from chalicelib.catalog.support import local_today, media_url
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import BadRequest, ServiceUnavailable, ValidationFailed
@@ -138,6 +138,7 @@ def _item(document: MovieDocument, highlight: dict[str, list[str]], today: date)
         rating_count=document.rating_count,
         want_count=document.want_count,
         poster_key=document.poster_key,
+        poster_url=media_url(document.poster_key),
         highlight=highlight,
     )
 

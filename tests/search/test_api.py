@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.core import clock
-from chalicelib.search import service
+from chalicelib.search import get_index, service
+from chalicelib.search.index import MovieDocument
 from chalicelib.search.reindex import reindex
 from chalicelib.search.sqlite import SqliteSearchIndex
 from tests.catalog import factories
@@ -77,6 +78,7 @@ def test_finds_a_movie_by_chinese_or_english_words_with_highlight_total_and_face
     assert item["movie_id"] == catalogue["solaris"]
     assert item["status"] == "coming"
     assert item["year"] == int(item["release_date"][:4])
+    assert item["poster_url"] is None  # no poster uploaded
 
 
 def test_a_genre_filter_includes_its_sub_genres(api: Any, catalogue: dict[str, str]) -> None:
@@ -192,3 +194,13 @@ def test_a_failing_search_engine_is_a_503_problem(
         result = api.get(path)
         assert result.status == 503
         assert result.json["title"] == "Service Unavailable"
+
+
+def test_an_item_carries_its_poster_url(api: Any) -> None:
+    get_index().upsert(
+        MovieDocument(movie_id="m1", title="海报", poster_key="posters/m1.jpg", genre_ids=())
+    )
+    [item] = search(api)["items"]
+    assert item["poster_key"] == "posters/m1.jpg"
+    assert item["poster_url"].endswith("/posters/m1.jpg")
+    assert item["status"] is None and item["year"] is None  # no release date yet
