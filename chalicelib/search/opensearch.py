@@ -98,7 +98,8 @@ class OpenSearchIndex(SearchIndex):
         with _engine_errors("create the index"):
             if not self.client.indices.exists_alias(name=self.alias):
                 body = dsl.index_body(replicas=self.replicas)
-                body["aliases"] = {self.alias: {}}
+                # Two cold starts racing here cannot both win: an alias has one write index.
+                body["aliases"] = {self.alias: {"is_write_index": True}}
                 self.client.indices.create(index=self._new_index_name(), body=body)
         self._ready = True
 
@@ -204,7 +205,7 @@ class OpenSearchIndex(SearchIndex):
         actions: list[dict[str, Any]] = [
             {"remove": {"index": old, "alias": self.alias}} for old in old_indices
         ]
-        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        actions.append({"add": {"index": new_index, "alias": self.alias, "is_write_index": True}})
         self.client.indices.update_aliases(body={"actions": actions})
         for old in old_indices:
             self.client.indices.delete(index=old)

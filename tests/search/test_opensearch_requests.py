@@ -96,7 +96,11 @@ def test_first_use_creates_a_versioned_index_with_explicit_mappings_behind_the_a
             "indices.create",
             {
                 "index": NEW_INDEX,
-                "body": {"settings": SETTINGS, "mappings": MAPPINGS, "aliases": {ALIAS: {}}},
+                "body": {
+                    "settings": SETTINGS,
+                    "mappings": MAPPINGS,
+                    "aliases": {ALIAS: {"is_write_index": True}},
+                },
             },
         ),
     ]
@@ -354,7 +358,7 @@ def test_a_rebuild_fills_a_new_index_then_moves_the_alias_in_one_call() -> None:
     old = "marquee-test-movies-20250101000000000000"
     client, index = ready(
         bulk={"errors": False, "items": []},
-        **{"indices.get_alias": {old: {"aliases": {ALIAS: {}}}}},
+        **{"indices.get_alias": {old: {"aliases": {ALIAS: {"is_write_index": True}}}}},
     )
     assert index.rebuild(iter([AVATAR, EARTH])) == 2
     assert client.names() == [
@@ -377,7 +381,7 @@ def test_a_rebuild_fills_a_new_index_then_moves_the_alias_in_one_call() -> None:
             "body": {
                 "actions": [
                     {"remove": {"index": old, "alias": ALIAS}},
-                    {"add": {"index": NEW_INDEX, "alias": ALIAS}},
+                    {"add": {"index": NEW_INDEX, "alias": ALIAS, "is_write_index": True}},
                 ]
             }
         }
@@ -389,7 +393,11 @@ def test_the_first_rebuild_creates_the_alias() -> None:
     client, index = ready(**{"indices.get_alias": NotFoundError(404, "missing", {})})
     assert index.rebuild(iter([])) == 0
     assert client.called("indices.update_aliases") == [
-        {"body": {"actions": [{"add": {"index": NEW_INDEX, "alias": ALIAS}}]}}
+        {
+            "body": {
+                "actions": [{"add": {"index": NEW_INDEX, "alias": ALIAS, "is_write_index": True}}]
+            }
+        }
     ]
     assert "bulk" not in client.names()
 
