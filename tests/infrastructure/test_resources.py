@@ -8,6 +8,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from infrastructure.components.media import PENDING_UPLOAD_TAG
+from local.bootstrap import DLQ_MAX_RECEIVE_COUNT
 from tests.infrastructure.helpers import functions, ref_id, resources
 
 
@@ -73,13 +74,14 @@ def test_email_queue_moves_poison_messages_to_a_watched_dead_letter_queue(
         q["Properties"]["QueueName"]: k for k, q in resources(template, "AWS::SQS::Queue").items()
     }
     dlq = queues[f"marquee-{synth.stage}-email-dlq"]
+    assert DLQ_MAX_RECEIVE_COUNT == 5  # the spec's number, as the local stack uses it
     assertions.has_resource_properties(
         "AWS::SQS::Queue",
         {
             "QueueName": f"marquee-{synth.stage}-email",
             "RedrivePolicy": {
                 "deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
-                "maxReceiveCount": 5,
+                "maxReceiveCount": DLQ_MAX_RECEIVE_COUNT,
             },
             "SqsManagedSseEnabled": True,
         },
