@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.infrastructure.conftest import Synth
+from tests.infrastructure.conftest import INFRA, ROOT, Synth, offline_env
 
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 #: W3005 "dependency already enforced": CDK adds DependsOn on a Lambda's role (and its
@@ -43,3 +43,20 @@ def test_cfn_lint_passes_on_the_synthesised_template(synth: Synth) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_cdk_cli_synthesises_offline_as_make_synth_does(tmp_path: Path) -> None:
+    env = offline_env(tmp_path, "dev")
+    for handed_by_the_cli in ("CDK_OUTDIR", "CDK_CONTEXT_JSON"):
+        env.pop(handed_by_the_cli)
+    command = [str(ROOT / "node_modules/.bin/cdk"), "synth", "--quiet", "-c", "stage=dev"]
+    result = subprocess.run(
+        [*command, "--output", str(tmp_path / "cdk.out")],
+        cwd=INFRA,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (tmp_path / "cdk.out" / "marquee-dev.template.json").is_file()
