@@ -3,6 +3,7 @@
 Encrypted at rest and between nodes, HTTPS only, fine-grained access control with the
 indexer's IAM role as master user (it creates and rewrites the index). The domain's access
 policy admits the API and indexer roles only; requests are SigV4-signed by opensearch-py.
+Inside the domain, a custom resource maps the API role to a read-only OpenSearch role.
 """
 
 from __future__ import annotations
