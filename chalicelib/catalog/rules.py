@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from chalicelib.booking.models import SeatSpec
@@ -51,7 +52,9 @@ def rating_average(rating_sum: int, rating_count: int) -> float | None:
     """Shown to one decimal; no ratings means no average (not a division by zero)."""
     if rating_count <= 0:
         return None
-    return round(rating_sum / rating_count, 1)
+    # Half up, as people round (round() would show 6.25 as 6.2); exact with integers.
+    exact = Decimal(rating_sum) / Decimal(rating_count)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 # --- areas and genres -----------------------------------------------------------------

@@ -45,6 +45,7 @@ def test_rating_average_is_one_decimal_and_none_without_ratings() -> None:
     assert rating_average(0, 0) is None
     assert rating_average(17, 2) == 8.5
     assert rating_average(10, 3) == 3.3
+    assert rating_average(25, 4) == 6.3  # half up: 6.25 -> 6.3
 
 
 def test_descendants_include_the_root_and_every_level_below() -> None:
