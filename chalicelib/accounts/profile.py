@@ -14,7 +14,7 @@ from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind, unique_key
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.media.uploads import download_url, key_prefix, uploaded_object
+from chalicelib.media.uploads import download_url, key_prefix, mark_attached, uploaded_object
 
 #: profile fields a user may change with ``PATCH /me`` (mobile and avatar need checks)
 PLAIN_FIELDS = ("nick_name", "birthday", "gender", "city")
@@ -75,6 +75,7 @@ def _avatar_action(user: User, key: str | None) -> Any:
         raise ValidationFailed.single("avatar_key", "is not an avatar you uploaded")
     if uploaded_object("avatar", key) is None:
         raise ValidationFailed.single("avatar_key", "no valid upload exists under this key")
+    mark_attached(key)
     return User.avatar_key.set(key)
 
 

@@ -107,10 +107,11 @@ def _require_genres(genre_ids: list[str]) -> None:
 
 def _require_media(field: str, kind: str, key: str) -> None:
     """A key is only recorded once the object is in the bucket under that kind's prefix."""
-    from chalicelib.media.uploads import key_prefix, uploaded_object
+    from chalicelib.media.uploads import key_prefix, mark_attached, uploaded_object
 
     if not key.startswith(key_prefix(kind, "")) or uploaded_object(kind, key) is None:
         raise ValidationFailed.single(field, f"no uploaded {kind} {key!r}")
+    mark_attached(key)
 
 
 def _check_media(poster_key: str | None, still_keys: list[str]) -> None:

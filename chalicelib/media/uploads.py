@@ -44,6 +44,15 @@ def kind_of(name: str) -> UploadKind:
     return found
 
 
+#: Every upload starts tagged pending; objects never attached expire by lifecycle rule
+#: (``infrastructure/components/media.py``).
+PENDING_TAG = ("marquee-upload", "pending")
+PENDING_TAGGING = (
+    f"<Tagging><TagSet><Tag><Key>{PENDING_TAG[0]}</Key><Value>{PENDING_TAG[1]}</Value></Tag>"
+    "</TagSet></Tagging>"
+)
+
+
 def key_prefix(kind_name: str, user_id: str) -> str:
     return kind_of(kind_name).prefix.format(user_id=user_id)
 
@@ -67,9 +76,10 @@ def presign_upload(
     post = client("s3").generate_presigned_post(
         Bucket=settings.media_bucket,
         Key=key,
-        Fields={"Content-Type": content_type},
+        Fields={"Content-Type": content_type, "tagging": PENDING_TAGGING},
         Conditions=[
             {"Content-Type": content_type},
+            {"tagging": PENDING_TAGGING},
             ["content-length-range", 1, kind.max_bytes],
         ],
         ExpiresIn=settings.upload_url_ttl_seconds,
@@ -80,6 +90,12 @@ def presign_upload(
         "key": key,
         "expires_in": settings.upload_url_ttl_seconds,
     }
+
+
+def mark_attached(key: str) -> None:
+    """Drop the pending tag once a record points at the object, so the bucket's lifecycle
+    rule (which expires pending uploads after a few days) keeps it."""
+    client("s3").delete_object_tagging(Bucket=get_settings().media_bucket, Key=key)
 
 
 def uploaded_object(kind_name: str, key: str) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from chalicelib.media.uploads import PENDING_TAG as PENDING_UPLOAD_TAG
 from infrastructure.nag import acknowledge
 from infrastructure.stages import StageSettings
 
@@ -17,7 +18,6 @@ from infrastructure.stages import StageSettings
 #: go straight to their final key, so "abandoned" cannot be told by prefix. The contract:
 #: a presigned POST carries this object tag and attaching the upload removes it; objects
 #: still tagged after ``ABANDONED_UPLOAD_DAYS`` were never attached and expire.
-PENDING_UPLOAD_TAG = ("marquee-upload", "pending")
 ABANDONED_UPLOAD_DAYS = 2
 
 

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from chalicelib.accounts.tokens import issue_access_token
+from chalicelib.media.uploads import PENDING_TAGGING
 from tests.accounts.support import register
 
 MB = 1024 * 1024
@@ -82,6 +83,25 @@ def _upload(grant: dict[str, Any], data: bytes, content_type: str = "image/png")
     return requests.post(grant["url"], data=grant["fields"], files=files, timeout=10).status_code
 
 
+def _tag_pending(key: str) -> None:
+    from chalicelib.core.aws import client
+    from chalicelib.core.config import get_settings
+
+    client("s3").put_object_tagging(
+        Bucket=get_settings().media_bucket,
+        Key=key,
+        Tagging={"TagSet": [{"Key": "marquee-upload", "Value": "pending"}]},
+    )
+
+
+def _tags(key: str) -> dict[str, str]:
+    from chalicelib.core.aws import client
+    from chalicelib.core.config import get_settings
+
+    found = client("s3").get_object_tagging(Bucket=get_settings().media_bucket, Key=key)
+    return {t["Key"]: t["Value"] for t in found["TagSet"]}
+
+
 def test_an_avatar_is_uploaded_to_s3_and_shown_with_a_url(ann: Any) -> None:
     grant = _presign(ann)
     assert grant.status == 200, grant.text
@@ -90,8 +110,12 @@ def test_an_avatar_is_uploaded_to_s3_and_shown_with_a_url(ann: Any) -> None:
     assert grant.json["key"].startswith(f"avatars/{me_id}/")
     image = b"\x89PNG\r\n\x1a\n" + b"0" * 500
     assert _upload(grant.json, image) in (200, 201, 204)
+    assert grant.json["fields"]["tagging"] == PENDING_TAGGING
+    # S3 applies the form's tagging field to the object; moto ignores it, so apply it here.
+    _tag_pending(grant.json["key"])
     changed = ann.patch("/me", json={"avatar_key": grant.json["key"]})
     assert changed.status == 200, changed.text
+    assert _tags(grant.json["key"]) == {}  # attached: the lifecycle rule no longer expires it
     url = ann.get("/me").json["avatar_url"]
     assert requests.get(url, timeout=10).content == image
 
@@ -101,6 +125,7 @@ def test_the_upload_policy_enforces_type_and_size(ann: Any) -> None:
     policy = json.loads(base64.b64decode(grant["fields"]["policy"]))
     conditions = policy["conditions"]
     assert {"Content-Type": "image/webp"} in conditions
+    assert {"tagging": PENDING_TAGGING} in conditions  # every upload starts pending
     assert ["content-length-range", 1, 5 * MB] in conditions
     assert grant["fields"]["Content-Type"] == "image/webp"
 
