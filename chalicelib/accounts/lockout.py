@@ -16,7 +16,8 @@ from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import TooManyRequests
 
-ATTEMPTS = 5
+#: optimistic retries; a failure is never dropped: past them the caller is throttled
+ATTEMPTS = 10
 
 
 def _policy() -> LockoutPolicy:
@@ -65,6 +66,9 @@ def record_failure(key: str) -> None:
         except PutError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
+    # So many parallel failures that none of our writes won: a guessing burst. Refuse
+    # rather than let an attempt go uncounted.
+    raise TooManyRequests(retry_after=1, detail="Too many failed sign-ins; try again later.")
 
 
 def clear(key: str) -> None:
