@@ -25,10 +25,10 @@ from chalicelib.community.rules import (
     keeps_placeholder,
     thread_root,
 )
-from chalicelib.community.transactions import ConditionFailed, Transaction
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.ratelimit import hit
+from chalicelib.core.transactions import ConditionFailed, Transaction
 
 COMMENT = "comment"
 ROOT = "root"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.community.models import Comment, CommentLike
-from chalicelib.community.transactions import ConditionFailed, Transaction
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
+from chalicelib.core.transactions import ConditionFailed, Transaction
 
 LIKE = "like"
 COMMENT = "comment"

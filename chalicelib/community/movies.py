@@ -10,7 +10,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.catalog.models import Movie
-from chalicelib.community.transactions import Transaction
+from chalicelib.core.transactions import Transaction
 
 MOVIE = "movie"  # label of the movie's operation in a community transaction
 

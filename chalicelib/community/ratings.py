@@ -15,9 +15,9 @@ from chalicelib.catalog.rules import rating_average  # one rounding for every sc
 from chalicelib.community.models import Rating
 from chalicelib.community.movies import MOVIE, move_counters
 from chalicelib.community.rules import rating_move
-from chalicelib.community.transactions import ConditionFailed, Transaction
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound, ServiceUnavailable
+from chalicelib.core.transactions import ConditionFailed, Transaction
 
 RATING = "rating"
 MAX_REREADS = 20

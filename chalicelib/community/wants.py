@@ -13,11 +13,11 @@ from chalicelib.catalog.models import Movie
 from chalicelib.community.models import Want
 from chalicelib.community.movies import move_counters, movie_summaries
 from chalicelib.community.rules import parse_stamp, sort_stamp
-from chalicelib.community.transactions import ConditionFailed, Transaction
 from chalicelib.core import clock
 from chalicelib.core.clock import isoformat
 from chalicelib.core.errors import NotFound
 from chalicelib.core.pagination import Page, PageQuery, decode_cursor, encode_cursor
+from chalicelib.core.transactions import ConditionFailed, Transaction
 
 WANT = "want"
 
