@@ -2,7 +2,7 @@
 
 - ``rules``: the pure rules (stranded seat, windows, pricing, order status machine).
 - ``models``: the tables (seats, orders + order numbers, coupons, tickets, Stripe events).
-- ``transact``: one TransactWriteItems whose cancellation reasons name what failed.
+- Transactions are ``chalicelib.core.transactions`` (labelled items name what failed).
 - ``holds``: seat-level conditions (hold, sell, release) and the seat map.
 - ``orders``: order transitions as transactions, and the order's public shape.
 - ``service``: the use cases behind the routes (quote, place, list, cancel).

@@ -12,8 +12,8 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.booking.models import Order, Seat, SeatStatus, UserCoupon
 from chalicelib.booking.rules import CouponRecordStatus, SeatState
-from chalicelib.booking.transact import Transaction
 from chalicelib.core.errors import NotFound
+from chalicelib.core.transactions import Transaction
 
 
 def seat_label(seat_id: str) -> str:

@@ -15,9 +15,9 @@ from pynamodb.expressions.update import Action
 from chalicelib.booking import holds
 from chalicelib.booking.models import Order, SeatStatus, Ticket, TicketStatus
 from chalicelib.booking.rules import IllegalTransition, OrderStatus, check_transition
-from chalicelib.booking.transact import Transaction, TransactionFailed
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: a transition retried after re-reading, when a lapsed seat changed hands meanwhile
 ATTEMPTS = 4
@@ -64,14 +64,15 @@ def end_pending(order_id: str, wanted: str, reason: str | None = None) -> Order:
         try:
             tx.commit()
             return load(order_id)
-        except TransactionFailed:
+        except (ConditionFailed, TransactionContended):
             continue  # the order or a lapsed seat changed meanwhile: read again
     raise Conflict("The order changed while it was being updated; try again.")
 
 
 def pay(order: Order, now: datetime) -> None:
     """``pending_payment`` -> ``paid``: every seat of the order sold to it and one ticket per
-    seat, or nothing. Raises ``TransactionFailed`` naming seats another order has taken."""
+    seat, or nothing. Raises ``ConditionFailed`` naming seats another order has taken
+    (``TransactionContended`` when another order kept taking them past the retries)."""
     now_epoch = int(now.timestamp())
     tx = Transaction()
     status_update(tx, order, OrderStatus.PAID, now)
@@ -106,7 +107,7 @@ def refund(order_id: str, refund_id: str | None, reason: str) -> Order:
         try:
             tx.commit()
             return load(order_id)
-        except TransactionFailed:
+        except (ConditionFailed, TransactionContended):
             continue
     raise Conflict("The order changed while it was being refunded; try again.")
 

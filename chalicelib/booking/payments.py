@@ -16,12 +16,12 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.booking import notices, orders
 from chalicelib.booking.models import Order, StripeEvent
 from chalicelib.booking.rules import OrderStatus
-from chalicelib.booking.transact import TransactionFailed
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.core.observability import logger
 from chalicelib.core.stripe_api import stripe_client
+from chalicelib.core.transactions import ConditionFailed, TransactionContended
 
 #: how long a processed event id is remembered (Stripe retries for up to 3 days)
 EVENT_MEMORY = timedelta(days=30)
@@ -167,7 +167,7 @@ def payment_succeeded(intent: dict[str, Any]) -> None:
             return
         try:
             orders.pay(order, clock.now())
-        except TransactionFailed as failed:
+        except (ConditionFailed, TransactionContended) as failed:
             if "order" in failed.labels:
                 order = orders.load(order.order_id)  # it moved meanwhile: decide again
                 continue

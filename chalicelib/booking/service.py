@@ -30,12 +30,12 @@ from chalicelib.booking.rules import (
     seat_count_problem,
     stranded_seats,
 )
-from chalicelib.booking.transact import Transaction, TransactionFailed
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import Page, PageQuery, paginate
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: fresh order numbers tried when the random part collides
 NUMBER_ATTEMPTS = 5
@@ -195,7 +195,8 @@ def _hold(
         try:
             tx.commit()
             return order
-        except TransactionFailed as failed:
+        except (ConditionFailed, TransactionContended) as failed:
+            # A seat another order keeps taking right now is as taken as a held one.
             taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
             if taken:
                 raise Conflict(

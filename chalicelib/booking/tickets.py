@@ -16,10 +16,10 @@ from typing import Any
 from chalicelib.booking.models import Order, Ticket, TicketStatus
 from chalicelib.booking.orders import load
 from chalicelib.booking.rules import OrderStatus
-from chalicelib.booking.transact import Transaction, TransactionFailed
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 MAX_CODE_LENGTH = 512
 
@@ -112,7 +112,7 @@ def check_in(code: str, staff_id: str) -> dict[str, Any]:
     )
     try:
         tx.commit()
-    except TransactionFailed as failed:
+    except (ConditionFailed, TransactionContended) as failed:
         if "ticket" in failed.labels:
             raise Conflict("This ticket has already been used.") from failed
         raise Conflict(f"The order of this ticket is {load(order_id).status}.") from failed

@@ -11,8 +11,8 @@ import pytest
 from chalicelib.booking import holds
 from chalicelib.booking.models import Seat, SeatStatus
 from chalicelib.booking.rules import hold_expiry
-from chalicelib.booking.transact import Transaction
 from chalicelib.core import clock
+from chalicelib.core.transactions import Transaction
 from tests.booking.support import make_showtime
 
 ROUNDS = 5
