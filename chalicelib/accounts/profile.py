@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts import transact
 from chalicelib.accounts.models import UniqueKey, User
 from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind, unique_key
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 from chalicelib.media.uploads import download_url, key_prefix, mark_attached, uploaded_object
 
 #: profile fields a user may change with ``PATCH /me`` (mobile and avatar need checks)
@@ -84,23 +83,24 @@ def _change_mobile(user: User, mobile: str | None, actions: list[Any]) -> None:
     old = user.mobile
     actions.append(User.mobile.set(mobile) if mobile else User.mobile.remove())
 
-    def write(tx: TransactWrite) -> None:
-        if mobile:
-            tx.save(
-                UniqueKey(unique_key(LoginKind.MOBILE, mobile), user_id=user.user_id),
-                condition=UniqueKey.key.does_not_exist(),
-            )
-        if old:
-            tx.delete(
-                UniqueKey(unique_key(LoginKind.MOBILE, old)),
-                condition=UniqueKey.user_id == user.user_id,
-            )
-        condition = User.mobile == old if old else User.mobile.does_not_exist()
-        tx.update(user, actions=actions, condition=condition)
-
+    tx = Transaction()
+    if mobile:
+        tx.put(
+            "new_mobile",
+            UniqueKey(unique_key(LoginKind.MOBILE, mobile), user_id=user.user_id),
+            UniqueKey.key.does_not_exist(),
+        )
+    if old:
+        tx.delete(
+            "old_mobile",
+            UniqueKey(unique_key(LoginKind.MOBILE, old)),
+            UniqueKey.user_id == user.user_id,
+        )
+    condition = User.mobile == old if old else User.mobile.does_not_exist()
+    tx.update("user", user, actions, condition)
     try:
-        transact.run(write)
-    except TransactWriteError as exc:
+        tx.commit()
+    except (ConditionFailed, TransactionContended) as exc:
         raise Conflict("This mobile is already taken.", extra={"field": "mobile"}) from exc
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib.accounts.models import User
 from chalicelib.accounts.passwords import hash_password
 from chalicelib.accounts.roles import Role
@@ -14,6 +12,7 @@ from chalicelib.accounts.service import create_user, find_user
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
+from chalicelib.core.transactions import ConditionFailed, TransactionContended
 
 #: username -> (roles, password). Local, public, demo-only credentials.
 DEMO_ACCOUNTS: dict[str, tuple[set[str], str]] = {
@@ -50,7 +49,7 @@ def seed_demo_accounts() -> str:
         try:
             create_user(user)
             created += 1
-        except (Conflict, TransactWriteError):
+        except (Conflict, ConditionFailed, TransactionContended):
             continue  # created by a concurrent start
     logins = ", ".join(f"{name}/{password}" for name, (_, password) in DEMO_ACCOUNTS.items())
     return f"{created} demo accounts created; log in with {logins}"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts import lockout, sessions, transact
+from chalicelib.accounts import lockout, sessions
 from chalicelib.accounts.codes import CodeSpend, check_code, invalid_code, send_code
 from chalicelib.accounts.models import UniqueKey, User
 from chalicelib.accounts.passwords import (
@@ -23,8 +22,10 @@ from chalicelib.accounts.rules import LoginKind, Purpose, login_kind, normalize_
 from chalicelib.accounts.sessions import TokenPair
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, Unauthorized, ValidationFailed
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 BAD_CREDENTIALS = "The login or password is wrong."
+CODE = "code"  # the verification code spent in the same transaction
 
 
 def find_user(kind: LoginKind, value: str) -> User | None:
@@ -56,41 +57,44 @@ def _require_password(password: str, field: str) -> None:
         raise ValidationFailed.single(field, problem)
 
 
-def create_user(user: User, also: Callable[[TransactWrite], None] | None = None) -> None:
+def create_user(user: User, also: Callable[[Transaction], None] | None = None) -> None:
     """Write the user and its uniqueness items in one transaction (plus ``also``'s
-    items, written after them). A taken username / e-mail / mobile is a 409 naming it."""
+    items). A taken username / e-mail / mobile is a 409 naming it."""
     keys = [(LoginKind.USERNAME, user.username), (LoginKind.EMAIL, user.email)]
     if user.mobile:
         keys.append((LoginKind.MOBILE, user.mobile))
 
-    def write(tx: TransactWrite) -> None:
-        tx.save(user, condition=User.user_id.does_not_exist())
-        for kind, value in keys:
-            tx.save(
-                UniqueKey(unique_key(kind, value), user_id=user.user_id),
-                condition=UniqueKey.key.does_not_exist(),
-            )
-        if also is not None:
-            also(tx)
+    tx = Transaction()
+    tx.put("user", user, User.user_id.does_not_exist())
+    for kind, value in keys:
+        tx.put(
+            kind.value,
+            UniqueKey(unique_key(kind, value), user_id=user.user_id),
+            UniqueKey.key.does_not_exist(),
+        )
+    if also is not None:
+        also(tx)
 
     try:
-        transact.run(write)
-    except TransactWriteError as exc:
-        codes = transact.reason_codes(exc)
-        # Puts come first, in the order written: the user, then each uniqueness item.
-        for (kind, _), code in zip(keys, codes[1:], strict=False):
-            if code == "ConditionalCheckFailed":
+        tx.commit()
+    except ConditionFailed as failed:
+        for kind, _ in keys:
+            if kind.value in failed.labels:
                 raise Conflict(
                     f"This {kind.value} is already taken.", extra={"field": kind.value}
-                ) from exc
-        if any(codes[1 + len(keys) :]):
-            raise invalid_code() from exc
+                ) from failed
+        if CODE in failed.labels:
+            raise invalid_code() from failed
+        raise
+    except TransactionContended as contended:
+        if CODE in contended.labels:  # another request is spending this code right now
+            raise invalid_code() from contended
         raise
 
 
-def _spend(spend: CodeSpend) -> Callable[[TransactWrite], None]:
-    def add(tx: TransactWrite) -> None:
-        tx.update(spend.item, actions=spend.actions, condition=spend.condition)
+def _spend(spend: CodeSpend) -> Callable[[Transaction], None]:
+    def add(tx: Transaction) -> None:
+        tx.update(CODE, spend.item, spend.actions, spend.condition)
 
     return add
 
@@ -151,20 +155,20 @@ def reset_password(email: str, code: str, new_password: str) -> None:
         raise invalid_code()
     changed = clock.now()
 
-    def write(tx: TransactWrite) -> None:
-        tx.update(spend.item, actions=spend.actions, condition=spend.condition)
-        tx.update(
-            user,
-            actions=[
-                User.password_hash.set(hash_password(new_password)),
-                User.password_changed_at.set(changed),
-            ],
-            condition=User.user_id.exists(),
-        )
-
+    tx = Transaction()
+    _spend(spend)(tx)
+    tx.update(
+        "user",
+        user,
+        [
+            User.password_hash.set(hash_password(new_password)),
+            User.password_changed_at.set(changed),
+        ],
+        User.user_id.exists(),
+    )
     try:
-        transact.run(write)
-    except TransactWriteError as exc:
+        tx.commit()
+    except (ConditionFailed, TransactionContended) as exc:
         raise invalid_code() from exc
     sessions.revoke_all(user.user_id)
     lockout.clear(f"user#{user.user_id}")

@@ -11,10 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from chalicelib.accounts import transact
 from chalicelib.accounts.models import RefreshToken, TokenFamily, User
 from chalicelib.accounts.tokens import (
     access_ttl,
@@ -26,6 +24,7 @@ from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Forbidden, Unauthorized
 from chalicelib.core.observability import logger
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 ACTIVE, ROTATED, REVOKED = "active", "rotated", "revoked"
 
@@ -78,11 +77,10 @@ def start_session(user: User) -> TokenPair:
         expires_at=token.valid_until,
     )
 
-    def write(tx: TransactWrite) -> None:
-        tx.save(family, condition=TokenFamily.family_id.does_not_exist())
-        tx.save(token, condition=RefreshToken.jti.does_not_exist())
-
-    transact.run(write)
+    tx = Transaction()
+    tx.put("family", family, TokenFamily.family_id.does_not_exist())
+    tx.put("token", token, RefreshToken.jti.does_not_exist())
+    tx.commit()
     return _pair(user, token)
 
 
@@ -115,22 +113,18 @@ def rotate(refresh_token: str) -> TokenPair:
 
     successor = _new_token(user.user_id, family.family_id)
 
-    def write(tx: TransactWrite) -> None:
-        tx.update(
-            token,
-            actions=[RefreshToken.status.set(ROTATED)],
-            condition=RefreshToken.status == ACTIVE,
-        )
-        tx.update(
-            family,
-            actions=[TokenFamily.expires_at.set(successor.valid_until)],
-            condition=TokenFamily.status == ACTIVE,
-        )
-        tx.save(successor, condition=RefreshToken.jti.does_not_exist())
-
+    tx = Transaction()
+    tx.update("token", token, [RefreshToken.status.set(ROTATED)], RefreshToken.status == ACTIVE)
+    tx.update(
+        "family",
+        family,
+        [TokenFamily.expires_at.set(successor.valid_until)],
+        TokenFamily.status == ACTIVE,
+    )
+    tx.put("successor", successor, RefreshToken.jti.does_not_exist())
     try:
-        transact.run(write)
-    except TransactWriteError as exc:
+        tx.commit()
+    except (ConditionFailed, TransactionContended) as exc:
         # Someone rotated this token (or revoked the family) a moment ago: a reuse.
         revoke_family(family.family_id)
         raise Unauthorized("This refresh token was already used; sign in again.") from exc
