@@ -28,12 +28,12 @@ from chalicelib.catalog.support import (
     local_today,
     media_url,
     new_id,
-    transaction,
     withdraw_future_showtimes,
 )
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.transactions import ConditionFailed, Transaction
 
 #: fields a PATCH may set, copied as they are (others need conversion or checks)
 PLAIN_FIELDS = (
@@ -154,10 +154,11 @@ def create_movie(body: MovieIn) -> MovieOut:
     )
     _check_dates(movie)
     movie.status = current_status(movie)
-    with transaction() as tx:
-        tx.save(movie, condition=Movie.movie_id.does_not_exist())
-        for gid in genre_ids:
-            tx.save(MovieGenre(gid, movie.movie_id))
+    tx = Transaction()
+    tx.put("movie", movie, Movie.movie_id.does_not_exist())
+    for gid in genre_ids:
+        tx.put(f"genre:{gid}", MovieGenre(gid, movie.movie_id))
+    tx.commit()
     return movie_out(movie)
 
 
@@ -237,17 +238,16 @@ def update_movie(movie_id: str, body: MoviePatch) -> MovieOut:
     movie.status = current_status(movie)
     movie.updated_at = clock.now()
     actions += [Movie.status.set(movie.status), Movie.updated_at.set(movie.updated_at)]
+    tx = Transaction()
+    tx.update("movie", movie, actions, Movie.deleted == False)  # noqa: E712
+    for gid in new_genres - old_genres:
+        tx.put(f"genre:{gid}", MovieGenre(gid, movie_id))
+    for gid in old_genres - new_genres:
+        tx.delete(f"genre:{gid}", MovieGenre(gid, movie_id))
     try:
-        with transaction() as tx:
-            tx.update(movie, actions=actions, condition=Movie.deleted == False)  # noqa: E712
-            for gid in new_genres - old_genres:
-                tx.save(MovieGenre(gid, movie_id))
-            for gid in old_genres - new_genres:
-                tx.delete(MovieGenre(gid, movie_id))
-    except PynamoDBException as exc:
-        if condition_failed(exc):
-            raise NotFound("No such movie.") from exc
-        raise
+        tx.commit()
+    except ConditionFailed as failed:  # only the movie carries a condition
+        raise NotFound("No such movie.") from failed
     return get_movie(movie_id)
 
 
@@ -255,24 +255,24 @@ def delete_movie(movie_id: str) -> None:
     """Soft delete: the item stays (orders and reviews refer to it) but leaves every list
     index (``status``/``listed`` removed) and its genre links, and so search."""
     movie = _live_movie(movie_id)
+    tx = Transaction()
+    tx.update(
+        "movie",
+        movie,
+        [
+            Movie.deleted.set(True),
+            Movie.status.remove(),
+            Movie.listed.remove(),
+            Movie.updated_at.set(clock.now()),
+        ],
+        Movie.deleted == False,  # noqa: E712
+    )
+    for gid in movie.genre_ids:
+        tx.delete(f"genre:{gid}", MovieGenre(gid, movie_id))
     try:
-        with transaction() as tx:
-            tx.update(
-                movie,
-                actions=[
-                    Movie.deleted.set(True),
-                    Movie.status.remove(),
-                    Movie.listed.remove(),
-                    Movie.updated_at.set(clock.now()),
-                ],
-                condition=Movie.deleted == False,  # noqa: E712
-            )
-            for gid in movie.genre_ids:
-                tx.delete(MovieGenre(gid, movie_id))
-    except PynamoDBException as exc:
-        if condition_failed(exc):
-            raise NotFound("No such movie.") from exc
-        raise
+        tx.commit()
+    except ConditionFailed as failed:  # only the movie carries a condition
+        raise NotFound("No such movie.") from failed
     withdraw_future_showtimes(Showtime.by_movie, movie_id)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import PynamoDBException
@@ -22,11 +21,12 @@ from chalicelib.catalog.cinemas import get_hall, hall_seats, live_cinema
 from chalicelib.catalog.models import HallSchedule, Movie, Showtime
 from chalicelib.catalog.rules import find_overlap, schedule_days, seat_types, showtime_end
 from chalicelib.catalog.schemas import ShowtimeIn, ShowtimeOut, ShowtimePatch
-from chalicelib.catalog.support import condition_failed, lost_race, new_id, transaction
+from chalicelib.catalog.support import condition_failed, new_id
 from chalicelib.core import clock
 from chalicelib.core.clock import isoformat
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: how often a create retries after losing a race on a schedule item's version
 SCHEDULE_ATTEMPTS = 5
@@ -70,7 +70,7 @@ class _Slot:
     end: int
 
 
-def _book_interval(showtime: Showtime, previous: _Slot | None, write: Any) -> None:
+def _book_interval(showtime: Showtime, previous: _Slot | None, tx: Transaction) -> None:
     """Add the showtime's interval to its days' schedules (removing ``previous``), or 409."""
     start, end = int(showtime.starts_at.timestamp()), int(showtime.ends_at.timestamp())
     days = set(schedule_days(showtime.starts_at, showtime.ends_at))
@@ -101,22 +101,22 @@ def _book_interval(showtime: Showtime, previous: _Slot | None, write: Any) -> No
             slots[showtime.showtime_id] = [start, end]
         item.slots = slots
         item.version = int(item.version) + 1
-        write.save(item, condition=condition)
+        tx.put(f"schedule:{day}", item, condition)
 
 
 def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
     for _ in range(SCHEDULE_ATTEMPTS):
+        tx = Transaction()
+        _book_interval(showtime, previous, tx)
+        if is_new:
+            tx.put("showtime", showtime, Showtime.showtime_id.does_not_exist())
+        else:
+            tx.put("showtime", showtime, Showtime.withdrawn == False)  # noqa: E712
         try:
-            with transaction() as tx:
-                _book_interval(showtime, previous, tx)
-                if is_new:
-                    tx.save(showtime, condition=Showtime.showtime_id.does_not_exist())
-                else:
-                    tx.save(showtime, condition=Showtime.withdrawn == False)  # noqa: E712
+            tx.commit()
             return
-        except PynamoDBException as exc:
-            if not lost_race(exc):
-                raise
+        except (ConditionFailed, TransactionContended):
+            continue  # a schedule moved (or is moving) under us: read it again
     raise Conflict("The hall's schedule is changing right now; try again.")
 
 

@@ -1,17 +1,15 @@
-"""Small helpers every catalogue service uses: ids, the cinemas' calendar, write errors,
-public URLs of media keys, and withdrawing the showtimes of a deleted movie or cinema."""
+"""Small helpers every catalogue service uses: ids, the cinemas' calendar, a failed
+conditional write, public URLs of media keys, and withdrawing the showtimes of a deleted
+movie or cinema. (Transactions: ``chalicelib.core.transactions``.)"""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
@@ -27,39 +25,9 @@ def local_today() -> date:
     return clock.now().astimezone(ZoneInfo(get_settings().cinema_timezone)).date()
 
 
-_lock = threading.Lock()
-_connection: Connection | None = None
-
-
-def transaction() -> TransactWrite:
-    """A TransactWriteItems on a connection shared by the container's warm invocations."""
-    global _connection
-    if _connection is None:
-        with _lock:
-            if _connection is None:
-                settings = get_settings()
-                _connection = Connection(region=settings.region, host=settings.dynamodb_endpoint)
-    return TransactWrite(connection=_connection)
-
-
-def _reason_codes(exc: TransactWriteError) -> set[str]:
-    return {r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code}
-
-
 def condition_failed(exc: PynamoDBException) -> bool:
-    """Did a write fail because one of its conditions did not hold?"""
-    if isinstance(exc, TransactWriteError):
-        return "ConditionalCheckFailed" in _reason_codes(exc)
+    """Did a single-item write fail because its condition did not hold?"""
     return exc.cause_response_code == "ConditionalCheckFailedException"
-
-
-def lost_race(exc: PynamoDBException) -> bool:
-    """A transaction cancelled by a condition or by a concurrent transaction on the same
-    items: worth re-reading and trying again."""
-    if isinstance(exc, TransactWriteError):
-        codes = _reason_codes(exc)
-        return bool(codes) and codes <= {"ConditionalCheckFailed", "TransactionConflict", "None"}
-    return condition_failed(exc)
 
 
 def media_url(key: str | None) -> str | None:
