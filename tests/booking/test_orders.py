@@ -11,7 +11,9 @@ import pytest
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import service
 from chalicelib.booking.models import Seat, SeatStatus, UserCoupon
+from chalicelib.core import transactions
 from chalicelib.core.errors import Conflict
+from chalicelib.core.transactions import TransactionContended
 from tests.booking.support import (
     issue_coupon,
     make_showtime,
@@ -86,6 +88,22 @@ def test_a_taken_seat_gives_409_naming_it(api: Any) -> None:
     assert result.status == 409
     assert result.json["unavailable_seats"] == ["B02"]
     assert cell(api, show.showtime_id, "B03")["status"] == "available"
+
+
+def test_a_seat_other_orders_keep_contending_reads_as_taken(
+    api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contention that outlasts the retries is someone taking the seat right now: a 409
+    naming it, like a held seat, not a 503."""
+    show = make_showtime()
+    _, ann = user_token()
+
+    def contended(write: Any, labels: list[str], attempts: int = 0) -> None:
+        raise TransactionContended(label for label in labels if label == "seat:B02")
+
+    monkeypatch.setattr(transactions, "commit_with_retries", contended)
+    result = place(api, ann, show.showtime_id, ["B01", "B02"])
+    assert result.status == 409 and result.json["unavailable_seats"] == ["B02"]
 
 
 def test_hold_expires_and_seat_is_free_again(api: Any, frozen_clock: Any) -> None:

@@ -3,9 +3,12 @@ conflict that never clears is reported as contention naming the items."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
+from chalicelib.accounts.models import LoginGuard
 from chalicelib.community.models import Ban, Comment, CommentLike
 from chalicelib.core import clock, transactions
 from chalicelib.core.errors import ServiceUnavailable
@@ -195,3 +198,21 @@ def test_a_check_on_a_missing_range_key_fails_under_its_label() -> None:
         tx.commit()
     assert failed.value.labels == {"liked"}
     assert Comment.count("c1") == 0
+
+
+def test_a_versioned_item_is_updated_on_its_version_unless_told_otherwise() -> None:
+    now = clock.now()
+    LoginGuard("k", window_started_at=now, expires_at=now + timedelta(hours=1)).save()
+    stale = LoginGuard.get("k", consistent_read=True)
+    LoginGuard.get("k", consistent_read=True).update(actions=[LoginGuard.failures.add(1)])
+
+    tx = Transaction()
+    tx.update("guard", stale, [LoginGuard.failures.add(1)])
+    with pytest.raises(ConditionFailed) as failed:
+        tx.commit()
+    assert failed.value.labels == {"guard"}
+
+    tx = Transaction()
+    tx.update("guard", stale, [LoginGuard.failures.add(1)], add_version_condition=False)
+    tx.commit()
+    assert LoginGuard.get("k", consistent_read=True).failures == 2
