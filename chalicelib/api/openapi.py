@@ -10,7 +10,6 @@ from typing import Any
 
 from chalice import Chalice
 from pydantic import BaseModel, TypeAdapter
-from pydantic.json_schema import models_json_schema
 
 from chalicelib.accounts.roles import Role
 from chalicelib.api.routing import ROUTE_SPECS, RouteSpec
@@ -43,10 +42,7 @@ def build(app: Chalice, title: str = "Marquee API", version: str = "1.0.0") -> d
         for path, methods in sorted(app.routes.items())
         for method, entry in sorted(methods.items())
     ]
-    models = _models(spec for _, _, spec in specs if spec)
-    _, components = models_json_schema([(m, "validation") for m in models], ref_template=REF)
-    schemas: dict[str, Any] = dict(components.get("$defs", {}))
-    schemas["Problem"] = PROBLEM_SCHEMA
+    schemas: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
 
     paths: dict[str, Any] = {}
     for path, method, spec in specs:
@@ -64,21 +60,24 @@ def build(app: Chalice, title: str = "Marquee API", version: str = "1.0.0") -> d
     }
 
 
-def _models(specs: Any) -> list[type[BaseModel]]:
-    found: dict[str, type[BaseModel]] = {}
-    for spec in specs:
-        for candidate in (spec.body, spec.query, spec.response):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                found[candidate.__name__] = candidate
-    return list(found.values())
+def component_name(model: type[BaseModel]) -> str:
+    """A component key OpenAPI accepts (``Page[CinemaOut]`` -> ``Page_CinemaOut_``)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", model.__name__)
+
+
+def _hoisted(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """Move a schema's ``$defs`` into the shared components (refs already point there)."""
+    schemas.update(schema.pop("$defs", {}))
+    return schema
 
 
 def _schema_of(annotation: Any, schemas: dict[str, Any]) -> dict[str, Any]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return {"$ref": REF.format(model=annotation.__name__)}
-    schema = TypeAdapter(annotation).json_schema(ref_template=REF)
-    schemas.update(schema.pop("$defs", {}))
-    return schema
+        name = component_name(annotation)
+        if name not in schemas:
+            schemas[name] = _hoisted(annotation.model_json_schema(ref_template=REF), schemas)
+        return {"$ref": REF.format(model=name)}
+    return _hoisted(TypeAdapter(annotation).json_schema(ref_template=REF), schemas)
 
 
 def _operation(path: str, method: str, spec: RouteSpec | None, schemas: dict[str, Any]) -> Any:
@@ -90,7 +89,7 @@ def _operation(path: str, method: str, spec: RouteSpec | None, schemas: dict[str
     if spec is None:
         return {"parameters": params, "responses": {"default": {"description": "Response"}}}
     if spec.query is not None:
-        query_schema = spec.query.model_json_schema(ref_template=REF)
+        query_schema = _hoisted(spec.query.model_json_schema(ref_template=REF), schemas)
         required = set(query_schema.get("required", []))
         for name, prop in query_schema.get("properties", {}).items():
             params.append(
