@@ -66,6 +66,10 @@ class MarqueeRequestHandler(ChaliceRequestHandler):
         self.local_gateway = MarqueeGateway(app_object, config)
         super(ChaliceRequestHandler, self).__init__(request, client_address, server)
 
+    # Every other method reaches the app too, which answers 405 problem+json as the
+    # deployed API does, instead of http.server's bare 501 page.
+    do_TRACE = do_CONNECT = ChaliceRequestHandler._generic_handle
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the app logs each request itself, with its correlation id
 

@@ -31,3 +31,9 @@ def test_unknown_route_over_http_is_a_404_problem(live: str) -> None:
     response = requests.get(f"{live}/nope", timeout=10)
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_an_unsupported_method_over_http_is_a_405_problem(live: str) -> None:
+    response = requests.request("TRACE", f"{live}/health", timeout=10)
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/problem+json"
