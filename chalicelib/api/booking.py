@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from chalice import Blueprint
 from chalice.app import Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
@@ -69,6 +76,9 @@ class CheckinRequest(BaseModel):
     code: str = Field(min_length=1, max_length=512)
 
 
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
 class CouponRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -81,7 +91,9 @@ class CouponRequest(BaseModel):
     currency: str = Field(default="cny", pattern=r"^[A-Za-z]{3}$")
     valid_from: datetime
     valid_until: datetime
-    user_ids: list[str] = Field(default_factory=list, max_length=1000)
+    user_ids: list[Annotated[str, StringConstraints(pattern=ID_PATTERN)]] = Field(
+        default_factory=list, max_length=1000
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CouponRequest:

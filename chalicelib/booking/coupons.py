@@ -45,6 +45,22 @@ def coupon_for(user_id: str, coupon_id: str) -> tuple[CouponTerms, str]:
     return terms_of(coupon), record.status
 
 
+def _require_known(user_ids: list[str], movie_id: str | None) -> None:
+    """Issue nothing unless every user (and the movie, for a movie coupon) exists."""
+    from chalicelib.accounts.models import User
+    from chalicelib.catalog.models import Movie
+
+    wanted = list(dict.fromkeys(user_ids))
+    found = {user.user_id for user in User.batch_get(wanted, attributes_to_get=["user_id"])}
+    unknown = [user_id for user_id in wanted if user_id not in found]
+    if unknown:
+        raise ValidationFailed(
+            [{"field": "user_ids", "message": f"no such user: {', '.join(unknown[:10])}"}]
+        )
+    if movie_id is not None and Movie.count(movie_id, limit=1) == 0:
+        raise ValidationFailed.single("movie_id", "no such movie")
+
+
 def create_coupon(
     *,
     name: str,
@@ -62,6 +78,7 @@ def create_coupon(
 ) -> dict[str, Any]:
     """Create the definition, then one unused record per user (an existing record, perhaps
     already used, is left alone: issuing twice does not hand out a second use)."""
+    _require_known(user_ids, movie_id)
     now = clock.now()
     coupon = Coupon(
         coupon_id or uuid.uuid4().hex,

@@ -43,6 +43,40 @@ def hall_layout(rows: str = "ABCDE", cols: int = 10, aisle_after: int | None = 4
     return specs
 
 
+def make_movie() -> str:
+    """A catalogue movie record (coupons for one movie must name a real one)."""
+    from chalicelib.catalog.models import Movie
+
+    now = clock.now()
+    movie_id = f"movie-{uuid.uuid4().hex[:8]}"
+    Movie(
+        movie_id,
+        title="Test movie",
+        duration=120,
+        release_date="2026-01-01",
+        created_at=now,
+        updated_at=now,
+    ).save()
+    return movie_id
+
+
+def make_users(user_ids: list[str]) -> None:
+    """Account records for ids used in tokens (coupons are only issued to real users)."""
+    from chalicelib.accounts.models import User
+
+    with User.batch_write() as batch:
+        for user_id in dict.fromkeys(user_ids):
+            batch.save(
+                User(
+                    user_id,
+                    username=user_id,
+                    email=f"{user_id}@example.com",
+                    password_hash="-",
+                    created_at=clock.now(),
+                )
+            )
+
+
 def make_showtime(
     starts_in: timedelta = timedelta(days=2),
     seats: list[SeatSpec] | None = None,
@@ -57,7 +91,7 @@ def make_showtime(
     starts_at = now + starts_in
     show = Showtime(
         showtime_id,
-        movie_id=movie_id or f"movie-{uuid.uuid4().hex[:8]}",
+        movie_id=movie_id or make_movie(),
         cinema_id="cinema-1",
         hall_id="hall-1",
         city_id="city-1",
@@ -81,6 +115,7 @@ def make_showtime(
 
 def user_token(user_id: str | None = None, staff: bool = False) -> tuple[str, str]:
     user_id = user_id or f"user-{uuid.uuid4().hex[:8]}"
+    make_users([user_id])
     roles = ["user", "staff"] if staff else ["user"]
     return user_id, issue_access_token(user_id, roles)
 
@@ -97,6 +132,7 @@ def issue_coupon(user_ids: list[str], **terms: Any) -> str:
         "valid_until": now + timedelta(days=7),
     }
     fields.update(terms)
+    make_users(user_ids)
     created = create_coupon(created_by="staff-1", user_ids=user_ids, **fields)
     return str(created["coupon_id"])
 

@@ -14,6 +14,7 @@ from chalicelib.core import clock
 from chalicelib.core.stripe_api import stripe_client
 from tests.booking.support import (
     issue_coupon,
+    make_movie,
     make_showtime,
     pay_by_card,
     signed_event,
@@ -227,7 +228,7 @@ def test_staff_create_coupons_and_users_see_eligibility(api: Any, frozen_clock: 
             "name": "other movie",
             "kind": "percent",
             "percent_off": 10,
-            "movie_id": "m-x",
+            "movie_id": make_movie(),
             "user_ids": [user_id],
             **window,
         },
@@ -295,3 +296,29 @@ def test_tickets_of_a_refunded_order_do_not_check_in_and_are_private(api: Any) -
     )
     refused = api.as_user(staff).post("/checkin", json={"code": code})
     assert refused.status == 409 and "refunded" in refused.json["detail"]
+
+
+def test_a_coupon_for_unknown_users_or_movie_is_refused_and_nothing_is_issued(api: Any) -> None:
+    from chalicelib.booking.models import Coupon
+
+    user_id, _ = user_token()
+    _, staff = user_token(staff=True)
+    now = clock.now()
+    body = {
+        "name": "welcome",
+        "kind": "fixed",
+        "amount_off": 500,
+        "valid_from": clock.isoformat(now - timedelta(hours=1)),
+        "valid_until": clock.isoformat(now + timedelta(days=1)),
+    }
+    unknown_user = api.as_user(staff).post(
+        "/coupons", json={**body, "user_ids": [user_id, "nobody"]}
+    )
+    assert unknown_user.status == 422 and "nobody" in unknown_user.text
+    empty_id = api.as_user(staff).post("/coupons", json={**body, "user_ids": [""]})
+    assert empty_id.status == 422
+    unknown_movie = api.as_user(staff).post(
+        "/coupons", json={**body, "movie_id": "no-such-movie", "user_ids": [user_id]}
+    )
+    assert unknown_movie.status == 422
+    assert Coupon.count() == 0  # nothing half-created
