@@ -66,9 +66,12 @@ class MarqueeRequestHandler(ChaliceRequestHandler):
         self.local_gateway = MarqueeGateway(app_object, config)
         super(ChaliceRequestHandler, self).__init__(request, client_address, server)
 
-    # Every other method reaches the app too, which answers 405 problem+json as the
-    # deployed API does, instead of http.server's bare 501 page.
-    do_TRACE = do_CONNECT = ChaliceRequestHandler._generic_handle
+    def __getattr__(self, name: str) -> Any:
+        # Every other method (TRACE, QUERY, ...) reaches the app too, which answers 405
+        # problem+json as the deployed API does, instead of http.server's bare 501 page.
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the app logs each request itself, with its correlation id

@@ -34,6 +34,7 @@ def test_unknown_route_over_http_is_a_404_problem(live: str) -> None:
 
 
 def test_an_unsupported_method_over_http_is_a_405_problem(live: str) -> None:
-    response = requests.request("TRACE", f"{live}/health", timeout=10)
-    assert response.status_code == 405
-    assert response.headers["Content-Type"] == "application/problem+json"
+    for method in ("TRACE", "QUERY"):
+        response = requests.request(method, f"{live}/health", timeout=10)
+        assert response.status_code == 405
+        assert response.headers["Content-Type"] == "application/problem+json"
