@@ -114,7 +114,7 @@ def route(
             name=fn.__name__,
             summary=summary or (doc.splitlines()[0] if doc else fn.__name__.replace("_", " ")),
             description=doc,
-            tags=list(tags),
+            tags=list(tags) or _area_tags(bp),
             body=body,
             query=query,
             response=response,
@@ -127,6 +127,12 @@ def route(
         return view
 
     return decorator
+
+
+def _area_tags(bp: Blueprint | Chalice) -> list[str]:
+    """Untagged routes are grouped by their API module (``chalicelib.api.catalog`` -> catalog)."""
+    module = getattr(bp, "_import_name", "")
+    return [module.rsplit(".", 1)[-1]] if module else []
 
 
 def bearer_token(request: Request) -> str | None:

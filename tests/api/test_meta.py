@@ -57,6 +57,10 @@ def test_openapi_document_lists_every_route(api: ApiClient, app) -> None:
         "/Health"
     )
     assert "Health" in doc["components"]["schemas"]
+    untagged = [
+        (p, m) for p, ops in doc["paths"].items() for m, op in ops.items() if not op["tags"]
+    ]
+    assert untagged == []  # every operation is grouped under its area
 
 
 def test_openapi_document_is_valid_openapi_3_1(api: ApiClient) -> None:
