@@ -12,7 +12,8 @@ from chalice import Chalice
 from pydantic import BaseModel, TypeAdapter
 
 from chalicelib.accounts.roles import Role
-from chalicelib.api.routing import ROUTE_SPECS, RouteSpec
+from chalicelib.api.routing import PATH_PARAM, ROUTE_SPECS, RouteSpec
+from chalicelib.core.ids import id_schema
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -81,9 +82,10 @@ def _schema_of(annotation: Any, schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 def _operation(path: str, method: str, spec: RouteSpec | None, schemas: dict[str, Any]) -> Any:
+    # every path parameter is an id: the route checks it before the view runs
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in re.findall(r"{(\w+)}", path)
+        {"name": name, "in": "path", "required": True, "schema": id_schema()}
+        for name in PATH_PARAM.findall(path)
     ]
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     if spec is None:

@@ -4,7 +4,9 @@ It parses and validates the body and query with pydantic, authenticates and chec
 role, calls the view with typed arguments, and serialises what the view returns. The
 declaration is also what ``/openapi.json`` is built from, so a route documents itself.
 
-A view receives its path parameters plus, when it declares them, ``body`` (the parsed
+Path parameters are ids (``chalicelib.core.ids``): any other value is a 422 before the view
+or storage sees it, and the OpenAPI document states the pattern. A view receives its path
+parameters plus, when it declares them, ``body`` (the parsed
 body model), ``query`` (the parsed query model), ``principal`` (the caller or ``None``)
 and ``request`` (the Chalice request). It returns a pydantic model, a dict/list, ``None``
 (204) or a ``Reply`` to set the status and headers.
@@ -16,6 +18,7 @@ import functools
 import hashlib
 import inspect
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -28,12 +31,22 @@ from chalicelib.accounts.roles import Role, has_role
 from chalicelib.accounts.throttle import limit_request, source_ip
 from chalicelib.accounts.tokens import Principal, decode_access_token
 from chalicelib.api.problems import response_for
-from chalicelib.core.errors import Forbidden, MalformedJson, Unauthorized, ValidationFailed
+from chalicelib.core.errors import (
+    BadRequest,
+    Forbidden,
+    MalformedJson,
+    Unauthorized,
+    ValidationFailed,
+)
+from chalicelib.core.ids import ID_RULE, is_id
 
 Auth = Role | Literal["optional"] | None
 M = TypeVar("M", bound=BaseModel)
 
 JSON = "application/json"
+#: deepest nesting a request body may have; real bodies need 3 or 4 levels
+MAX_JSON_DEPTH = 32
+PATH_PARAM = re.compile(r"{(\w+)}")
 
 
 @dataclass
@@ -60,6 +73,8 @@ class RouteSpec:
     auth: Auth
     cache_seconds: int | None
     content_types: list[str]
+    path_params: list[str]
+    rate_limited: bool
 
 
 #: view function registered with Chalice -> its declaration (read by the OpenAPI builder)
@@ -80,8 +95,10 @@ def route(
     tags: tuple[str, ...] = (),
     cache_seconds: int | None = None,
     content_types: tuple[str, ...] = (JSON,),
+    rate_limited: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a route. ``auth``: ``None`` public, ``"optional"``, or the ``Role`` required."""
+    """Declare a route. ``auth``: ``None`` public, ``"optional"``, or the ``Role`` required.
+    ``rate_limited=False`` only for callers that authenticate otherwise (a signed webhook)."""
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         wanted = set(inspect.signature(fn).parameters)
@@ -92,7 +109,9 @@ def route(
             assert request is not None
             try:
                 principal = authenticate(request, auth)
-                limit_request(principal, source_ip(request.context))
+                if rate_limited:
+                    limit_request(principal, source_ip(request.context))
+                check_path_ids(path_params)
                 kwargs: dict[str, Any] = dict(path_params)
                 if body is not None:
                     kwargs["body"] = parse_body(request, body)
@@ -122,6 +141,8 @@ def route(
             auth=auth,
             cache_seconds=cache_seconds,
             content_types=list(content_types),
+            path_params=PATH_PARAM.findall(path),
+            rate_limited=rate_limited,
         )
         bp.route(path, methods=list(methods), content_types=list(content_types))(view)
         return view
@@ -166,12 +187,49 @@ def validation_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, 
     return errors
 
 
-def parse_body(request: Request, model: type[M]) -> M:
-    raw = request.raw_body or b""
+def check_path_ids(path_params: dict[str, str]) -> None:
+    """Every path parameter is an id; anything else names nothing (422, storage untouched)."""
+    errors = [
+        {"field": name, "message": ID_RULE}
+        for name, value in path_params.items()
+        if not isinstance(value, str) or not is_id(value)
+    ]
+    if errors:
+        raise ValidationFailed(errors, detail="A path parameter is not an id.")
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """A JSON document nested at most ``MAX_JSON_DEPTH`` deep; 400 otherwise. json's C
+    parser stops runaway nesting with ``RecursionError``; the walk bounds the rest."""
     try:
-        data = json.loads(raw) if raw.strip() else {}
+        data = json.loads(raw)
+    except RecursionError as exc:
+        raise BadRequest(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedJson("The request body is not valid JSON.") from exc
+    text = raw if isinstance(raw, bytes) else raw.encode()
+    # cheap screen first: fewer brackets than the limit cannot nest past it
+    if text.count(b"[") + text.count(b"{") > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
+        raise BadRequest(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+    return data
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of a parsed document (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    raw = request.raw_body or b""
+    data = parse_json(raw) if raw.strip() else {}
     if not isinstance(data, dict):
         raise ValidationFailed.single("body", "must be a JSON object")
     try:
