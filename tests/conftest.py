@@ -99,6 +99,21 @@ def api(app: Any) -> Any:
 
 
 @pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Change settings through the environment for one test, then restore them."""
+    from chalicelib.core.config import reset_settings
+
+    def set_env(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        reset_settings()
+
+    yield set_env
+    monkeypatch.undo()
+    reset_settings()
+
+
+@pytest.fixture
 def frozen_clock() -> Any:
     """Time that only moves when the test says so."""
     from chalicelib.core import clock

@@ -150,6 +150,7 @@ class Order(Model):
     status_reason = UnicodeAttribute(null=True)
     payment_intent_id = UnicodeAttribute(null=True)
     refund_id = UnicodeAttribute(null=True)
+    refund_claimed_at = NumberAttribute(null=True)  # epoch seconds; see orders.claim_refund
     hold_expires_at = NumberAttribute()  # epoch seconds
     pending_key = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.booking import holds
@@ -30,6 +31,19 @@ def load(order_id: str) -> Order:
         raise NotFound("No such order.") from exc
 
 
+def find(order_id: str) -> Order | None:
+    try:
+        return Order.get(order_id, consistent_read=True)
+    except Order.DoesNotExist:
+        return None
+
+
+def by_payment_intent(payment_intent_id: str) -> Order | None:
+    for key in Order.by_payment_intent.query(payment_intent_id, limit=1):
+        return find(key.order_id)
+    return None
+
+
 def status_update(
     tx: Transaction,
     order: Order,
@@ -37,26 +51,32 @@ def status_update(
     now: datetime,
     reason: str | None = None,
     extra: Sequence[Action] = (),
+    refund_owed: bool = False,
 ) -> None:
+    """``refund_owed``: the order keeps its place in the pending index (``pending_key``)
+    until ``record_refund``, so the reconciler finds a refund a crash left unmade."""
     check_transition(order.status, wanted)
     actions = [Order.status.set(wanted), Order.updated_at.set(now), *extra]
     if reason is not None:
         actions.append(Order.status_reason.set(reason))
-    if order.status == OrderStatus.PENDING_PAYMENT:
+    if order.status == OrderStatus.PENDING_PAYMENT and not refund_owed:
         actions.append(Order.pending_key.remove())
     tx.update("order", order, actions, condition=Order.status == order.status)
 
 
-def end_pending(order_id: str, wanted: str, reason: str | None = None) -> Order:
+def end_pending(
+    order_id: str, wanted: str, reason: str | None = None, refund_owed: bool = False
+) -> Order:
     """``pending_payment`` -> ``cancelled`` | ``expired``: the seats it still holds are freed
-    and its coupon comes back, in one transaction. Raises ``Conflict`` from another status."""
+    and its coupon comes back, in one transaction. Raises ``Conflict`` from another status.
+    ``refund_owed``: its payment succeeded and must be refunded (see ``status_update``)."""
     for _ in range(ATTEMPTS):
         order = load(order_id)
         if order.status != OrderStatus.PENDING_PAYMENT:
             raise Conflict(f"The order is {order.status}.", extra={"status": order.status})
         now = clock.now()
         tx = Transaction()
-        status_update(tx, order, wanted, now, reason)
+        status_update(tx, order, wanted, now, reason, refund_owed=refund_owed)
         for seat_id in holds.seats_still_mine(order, SeatStatus.HELD):
             holds.add_release(tx, order.showtime_id, seat_id, order.order_id, SeatStatus.HELD)
         if order.coupon_id:
@@ -87,6 +107,62 @@ def pay(order: Order, now: datetime) -> None:
         )
         tx.put(f"ticket:{seat_id}", ticket, condition=Ticket.order_id.does_not_exist())
     tx.commit()
+
+
+def record_payment_intent(order: Order, payment_intent_id: str) -> Order:
+    """Remember the order's PaymentIntent, once, while it is pending. Answers the order as
+    it now is: with this intent, with one recorded before, or no longer pending."""
+    try:
+        order.update(
+            actions=[Order.payment_intent_id.set(payment_intent_id)],
+            condition=(Order.status == OrderStatus.PENDING_PAYMENT)
+            & Order.payment_intent_id.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return load(order.order_id)
+    return order
+
+
+def claim_refund(order: Order, now_epoch: int, lease_seconds: int) -> bool:
+    """The right to refund an ended order's late payment, for one settlement at a time
+    (Stripe's idempotency keys lapse after a day; the local stand-in has none). A claim
+    left by a crash lapses after ``lease_seconds`` and the next settlement takes it."""
+    try:
+        order.update(
+            actions=[Order.refund_claimed_at.set(now_epoch)],
+            condition=Order.refund_id.does_not_exist()
+            & (
+                Order.refund_claimed_at.does_not_exist()
+                | (Order.refund_claimed_at < now_epoch - lease_seconds)
+            ),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def record_refund(order: Order, refund_id: str, reason: str) -> bool:
+    """Note the refund of an ended order's late payment; it leaves the pending index then.
+    ``False`` when a concurrent settlement recorded it first (it tells the customer)."""
+    try:
+        order.update(
+            actions=[
+                Order.refund_id.set(refund_id),
+                Order.status_reason.set(reason),
+                Order.pending_key.remove(),
+                Order.updated_at.set(clock.now()),
+            ],
+            condition=Order.refund_id.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def refund(order_id: str, refund_id: str | None, reason: str) -> Order:

@@ -1,32 +1,32 @@
-"""Stripe: PaymentIntents for orders, refunds, and the signed webhook that moves orders on.
+"""Stripe, the adapter: PaymentIntents for orders, refunds, and reading a signed webhook.
 
-The webhook is the only way an order becomes paid. It is idempotent per event id (a
-processed id is recorded), and every transition it makes is itself conditional, so two
-deliveries of one event racing each other still change the order once.
+Nothing here decides what happens to an order (``settlement`` does). What Stripe says about
+a PaymentIntent is always asked of Stripe: an event body only points at the intent.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import timedelta
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pynamodb.exceptions import UpdateError
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
-from chalicelib.booking import notices, orders
-from chalicelib.booking.models import Order, StripeEvent
-from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.models import Order
+from chalicelib.booking.rules import IntentFacts, signature_time_problem
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.core.observability import logger
 from chalicelib.core.stripe_api import stripe_client
-from chalicelib.core.transactions import ConditionFailed, TransactionContended
 
-#: how long a processed event id is remembered (Stripe retries for up to 3 days)
-EVENT_MEMORY = timedelta(days=30)
 #: PaymentIntent states in which money may still move: cancelling is refused then
 IN_FLIGHT = {"processing", "requires_capture", "succeeded"}
+#: Stripe's own webhook tolerance (``stripe.Webhook.DEFAULT_TOLERANCE``), both ways
+SIGNATURE_TOLERANCE_SECONDS = 300
+#: refunds that gave (or are giving) the money back
+LIVE_REFUNDS = {"succeeded", "pending", "requires_action"}
+
+StripeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,255}$")]
 
 
 def create_payment_intent(order: Order) -> dict[str, str]:
@@ -49,9 +49,45 @@ def create_payment_intent(order: Order) -> dict[str, str]:
     return {"client_secret": intent.client_secret, "payment_intent_id": intent.id}
 
 
+def payment_details(payment_intent_id: str) -> dict[str, str]:
+    """What the client needs to pay an existing intent (a retried ``POST /orders``)."""
+    import stripe
+
+    try:
+        intent = stripe_client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.StripeError as exc:
+        logger.exception("payment intent not read", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
+    return {"client_secret": intent.client_secret, "payment_intent_id": intent.id}
+
+
+def retrieve_intent(payment_intent_id: str) -> IntentFacts | None:
+    """The intent as Stripe has it; ``None`` when Stripe knows no such intent."""
+    import stripe
+
+    try:
+        intent = stripe_client().v1.payment_intents.retrieve(payment_intent_id)
+    except stripe.InvalidRequestError as exc:
+        if exc.http_status == 404:
+            return None
+        logger.exception("payment intent not read", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The payment provider could not be asked; try again.") from exc
+    except stripe.StripeError as exc:
+        logger.exception("payment intent not read", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
+    metadata = intent.metadata or {}
+    return IntentFacts(
+        intent_id=str(intent.id),
+        status=str(intent.status),
+        amount=int(intent.amount),
+        currency=str(intent.currency),
+        order_id=str(metadata["order_id"]) if "order_id" in metadata else None,
+    )
+
+
 def cancel_payment_intent(payment_intent_id: str) -> bool:
     """Cancel so a late confirmation cannot take money. ``False`` when money is already
-    moving (then the webhook decides what happens to the order)."""
+    moving (then settling the payment decides what happens to the order)."""
     import stripe
 
     client = stripe_client()
@@ -72,133 +108,124 @@ def cancel_payment_intent(payment_intent_id: str) -> bool:
     return True
 
 
-def refund_payment(order: Order) -> str:
-    """Refund the whole payment; keyed by order so a retry never refunds twice."""
+def refund_intent(payment_intent_id: str) -> str:
+    """Refund the whole payment, once: a refund Stripe already has for the intent is
+    answered again (a retry after a crash, a redelivered event), and the create call is
+    keyed by the intent for the race in between."""
     import stripe
 
-    if not order.payment_intent_id:
-        raise Conflict("This order has no payment to refund.")
+    client = stripe_client()
     try:
-        refund = stripe_client().v1.refunds.create(
-            params={"payment_intent": order.payment_intent_id},
-            options={"idempotency_key": f"refund-{order.order_id}"},
+        existing = client.v1.refunds.list(params={"payment_intent": payment_intent_id})
+        for refund in existing.data:
+            if refund.status in LIVE_REFUNDS:
+                return str(refund.id)
+        created = client.v1.refunds.create(
+            params={"payment_intent": payment_intent_id},
+            options={"idempotency_key": f"refund-{payment_intent_id}"},
         )
     except stripe.StripeError as exc:
-        logger.exception("refund failed", extra={"order_id": order.order_id})
+        logger.exception("refund failed", extra={"intent": payment_intent_id})
         raise ServiceUnavailable("The refund could not be made now; try again.") from exc
-    return str(refund.id)
+    return str(created.id)
+
+
+def refund_payment(order: Order) -> str:
+    if not order.payment_intent_id:
+        raise Conflict("This order has no payment to refund.")
+    return refund_intent(order.payment_intent_id)
+
+
+def refunded_amount(payment_intent_id: str) -> int:
+    """How much of the intent Stripe has given back (``charge.refunded`` is checked here)."""
+    import stripe
+
+    try:
+        refunds = stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id})
+    except stripe.StripeError as exc:
+        logger.exception("refunds not read", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
+    return sum(int(r.amount) for r in refunds.data if r.status in LIVE_REFUNDS)
 
 
 # --- webhook -----------------------------------------------------------------------------
 
 
-def verified_event(payload: bytes, signature: str | None) -> dict[str, Any]:
-    """The event, if ``Stripe-Signature`` proves Stripe sent exactly these bytes; else 400."""
+class EventData(BaseModel):
+    object: dict[str, Any]
+
+
+class WebhookEvent(BaseModel):
+    """The envelope of a Stripe event; what the object must hold depends on the type."""
+
+    id: StripeId
+    type: str = Field(min_length=1, max_length=100)
+    data: EventData
+
+
+class IntentObject(BaseModel):
+    """``payment_intent.*`` events: which intent (the rest is asked of Stripe)."""
+
+    id: StripeId
+
+
+class ChargeObject(BaseModel):
+    """``charge.*`` events: the intent the charge belongs to."""
+
+    payment_intent: StripeId
+
+
+_SIGNED_AT = re.compile(r"(?:^|,)\s*t=(\d{1,12})(?:,|$)")
+
+
+def verified_event(payload: bytes, signature: str | None) -> WebhookEvent:
+    """The event, if ``Stripe-Signature`` proves Stripe signed exactly these bytes within
+    the tolerance of now, and the body has an event's shape; 400 otherwise.
+
+    The signature check is ``construct_event``'s own (``verify_header``, with Stripe's
+    tolerance on the wall clock); the tolerance is checked again on our clock and both ways
+    (stripe-python accepts any future stamp). The shape is pydantic's: ``construct_event``
+    would build an object from any JSON and fail on one that is not an object."""
     import stripe
 
     if not signature:
         raise BadRequest("Missing Stripe-Signature header.")
     try:
         stripe.WebhookSignature.verify_header(
-            payload.decode("utf-8"), signature, get_settings().require("stripe_webhook_secret")
+            payload,
+            signature,
+            get_settings().require("stripe_webhook_secret"),
+            tolerance=SIGNATURE_TOLERANCE_SECONDS,
         )
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
         raise BadRequest("The webhook signature is not valid.") from exc
-    if not isinstance(event, dict) or "id" not in event or "type" not in event:
-        raise BadRequest("The webhook payload is not a Stripe event.")
-    return event
-
-
-def handle_webhook(payload: bytes, signature: str | None) -> dict[str, Any]:
-    event = verified_event(payload, signature)
-    event_id = str(event["id"])
-    try:
-        StripeEvent.get(event_id, consistent_read=True)
-        return {"received": True, "duplicate": True}
-    except StripeEvent.DoesNotExist:
-        pass
-    obj = (event.get("data") or {}).get("object") or {}
-    kind = event["type"]
-    if kind == "payment_intent.succeeded":
-        payment_succeeded(obj)
-    elif kind == "payment_intent.payment_failed":
-        logger.info("payment failed; the order stays pending", extra={"intent": obj.get("id")})
-    elif kind == "charge.refunded":
-        charge_refunded(obj)
-    now = clock.now()
-    StripeEvent(event_id, type=kind, processed_at=now, expires_at=now + EVENT_MEMORY).save()
-    return {"received": True, "duplicate": False}
-
-
-def _order_of_intent(intent: dict[str, Any]) -> Order | None:
-    order_id = (intent.get("metadata") or {}).get("order_id")
-    if order_id:
-        try:
-            return orders.load(order_id)
-        except NotFound:
-            logger.warning("payment for an unknown order", extra={"order_id": order_id})
-            return None
-    return _order_by_intent_id(str(intent.get("id") or ""))
-
-
-def _order_by_intent_id(payment_intent_id: str) -> Order | None:
-    if not payment_intent_id:
-        return None
-    for key in Order.by_payment_intent.query(payment_intent_id, limit=1):
-        return orders.load(key.order_id)
-    return None
-
-
-def payment_succeeded(intent: dict[str, Any]) -> None:
-    """Paid: the order's seats are sold to it with its tickets, in one transaction. A
-    payment for an order that can no longer be fulfilled is refunded and the user told."""
-    order = _order_of_intent(intent)
-    if order is None:
-        return
-    for _ in range(orders.ATTEMPTS):
-        if order.status != OrderStatus.PENDING_PAYMENT:
-            if order.status == OrderStatus.PAID:
-                # a redelivery after a failure past the payment: the e-mail may be missing
-                # (its message id makes the mailer send it once)
-                notices.order_confirmed(order)
-            if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
-                _refund_late_payment(order, f"payment arrived after the order was {order.status}")
-            return
-        try:
-            orders.pay(order, clock.now())
-        except (ConditionFailed, TransactionContended) as failed:
-            if "order" in failed.labels:
-                order = orders.load(order.order_id)  # it moved meanwhile: decide again
-                continue
-            taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
-            reason = f"seats {', '.join(taken)} were taken after the hold expired; refunded"
-            order = orders.end_pending(order.order_id, OrderStatus.EXPIRED, reason)
-            _refund_late_payment(order, reason)
-            return
-        notices.order_confirmed(orders.load(order.order_id))
-        return
-
-
-def _refund_late_payment(order: Order, reason: str) -> None:
-    if order.refund_id:
-        return
-    refund_id = refund_payment(order)
-    try:
-        order.update(
-            actions=[Order.refund_id.set(refund_id), Order.status_reason.set(reason)],
-            condition=Order.refund_id.does_not_exist(),
+    signed_at = _SIGNED_AT.search(signature)
+    problem = (
+        signature_time_problem(
+            int(signed_at.group(1)), clock.epoch_seconds(), SIGNATURE_TOLERANCE_SECONDS
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return  # a concurrent delivery recorded the (same, idempotent) refund and told them
-        raise
-    notices.late_payment_refunded(order, reason)
+        if signed_at
+        else "the signature carries no time"
+    )
+    if problem:
+        raise BadRequest(f"The webhook is refused: {problem}.")
+    try:
+        return WebhookEvent.model_validate_json(payload)
+    except ValidationError as exc:
+        raise BadRequest("The webhook payload is not a Stripe event.") from exc
 
 
-def charge_refunded(charge: dict[str, Any]) -> None:
-    """A refund made outside this API (the Stripe dashboard): the paid order follows."""
-    order = _order_by_intent_id(str(charge.get("payment_intent") or ""))
-    if order is None or order.status != OrderStatus.PAID:
-        return
-    orders.refund(order.order_id, refund_id=None, reason="refunded through Stripe")
+def intent_of(event: WebhookEvent) -> str:
+    """The PaymentIntent a ``payment_intent.*`` event is about; 400 if it names none."""
+    try:
+        return IntentObject.model_validate(event.data.object).id
+    except ValidationError as exc:
+        raise BadRequest("The event does not name a PaymentIntent.") from exc
+
+
+def charge_intent_of(event: WebhookEvent) -> str:
+    """The PaymentIntent of a ``charge.*`` event's charge; 400 if it names none."""
+    try:
+        return ChargeObject.model_validate(event.data.object).payment_intent
+    except ValidationError as exc:
+        raise BadRequest("The event's charge names no PaymentIntent.") from exc

@@ -275,3 +275,68 @@ def quote(
         coupon_id=terms.coupon_id,
         coupon_problem=problem,
     )
+
+
+# --- payments ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntentFacts:
+    """A PaymentIntent as Stripe itself reports it (never as an event body claims it)."""
+
+    intent_id: str
+    status: str
+    amount: int
+    currency: str
+    order_id: str | None  # our metadata, written when we created the intent
+
+
+def signature_time_problem(signed_at: int, now_epoch: int, tolerance_seconds: int) -> str | None:
+    """Why a webhook signed at ``signed_at`` is refused: a replay from the past or a stamp
+    from the future, beyond Stripe's tolerance either way."""
+    if signed_at < now_epoch - tolerance_seconds:
+        return "the event was signed too long ago"
+    if signed_at > now_epoch + tolerance_seconds:
+        return "the event is signed with a time in the future"
+    return None
+
+
+def payment_problem(
+    order_payment_intent_id: str | None, total: int, currency: str, intent: IntentFacts
+) -> str | None:
+    """Why this PaymentIntent does not pay this order, or ``None`` when it does."""
+    if intent.intent_id != order_payment_intent_id:
+        return f"the order is paid through another payment ({order_payment_intent_id})"
+    if intent.amount != total:
+        return f"the payment is {intent.amount}, the order costs {total}"
+    if intent.currency.lower() != currency.lower():
+        return f"the payment is in {intent.currency}, the order in {currency}"
+    return None
+
+
+class Settle:
+    """What settling a payment does to its order (``settlement_for``)."""
+
+    WAIT = "wait"  # Stripe has not taken the money (yet): nothing to do
+    SELL = "sell"  # sell the order's seats (or, if taken, expire it and refund)
+    CONFIRM = "confirm"  # already paid here: make sure the confirmation went out
+    REFUND = "refund"  # the order ended without it: give the money back
+    REFUND_STRAY = "refund_stray"  # money that pays no order: give it back, order untouched
+    NOTHING = "nothing"  # already refunded or used: settled long ago
+
+
+def settlement_for(
+    order_status: str, intent_status: str, problem: str | None, refunded: bool
+) -> str:
+    """The settlement decision table. Only a ``succeeded`` intent has taken money."""
+    if intent_status != "succeeded":
+        return Settle.WAIT
+    if problem is not None:
+        return Settle.REFUND_STRAY
+    if order_status == OrderStatus.PENDING_PAYMENT:
+        return Settle.SELL
+    if order_status == OrderStatus.PAID:
+        return Settle.CONFIRM
+    if order_status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED) and not refunded:
+        return Settle.REFUND
+    return Settle.NOTHING

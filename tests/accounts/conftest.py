@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -69,18 +67,3 @@ def mailbox() -> Mailbox:
     outbox = get_settings().outbox_dir
     assert outbox
     return Mailbox(Path(outbox))
-
-
-@pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Change settings through the environment for one test, then restore them."""
-    from chalicelib.core.config import reset_settings
-
-    def set_env(**values: str) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(name, value)
-        reset_settings()
-
-    yield set_env
-    monkeypatch.undo()
-    reset_settings()

@@ -138,28 +138,42 @@ def issue_coupon(user_ids: list[str], **terms: Any) -> str:
 
 
 def signed_event(
-    event_type: str, obj: dict[str, Any], secret: str | None = None
+    event_type: str,
+    obj: dict[str, Any],
+    secret: str | None = None,
+    signed_at: int | None = None,
+    event_id: str | None = None,
 ) -> tuple[str, str]:
-    """A Stripe event body and its ``Stripe-Signature`` header, signed as Stripe signs."""
-    import hashlib
-    import hmac
+    """A Stripe event body and its ``Stripe-Signature`` header, signed as Stripe signs,
+    at ``signed_at`` (default: now on the app's clock, which tests may freeze)."""
     import json
-    import time
+
+    import stripe
 
     from chalicelib.core.config import get_settings
 
     key = secret or get_settings().require("stripe_webhook_secret")
+    timestamp = clock.epoch_seconds() if signed_at is None else signed_at
     event = {
-        "id": f"evt_{uuid.uuid4().hex[:16]}",
+        "id": event_id or f"evt_{uuid.uuid4().hex[:16]}",
         "object": "event",
         "type": event_type,
-        "created": int(time.time()),
+        "created": timestamp,
         "data": {"object": obj},
     }
     body = json.dumps(event)
-    timestamp = int(time.time())
-    signature = hmac.new(key.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
-    return body, f"t={timestamp},v1={signature}"
+    return body, stripe.WebhookSignature.generate_signature_header(body, key, timestamp)
+
+
+def sign(body: str, signed_at: int | None = None) -> str:
+    """A ``Stripe-Signature`` for any body (malformed events must still pass the signature)."""
+    import stripe
+
+    from chalicelib.core.config import get_settings
+
+    timestamp = clock.epoch_seconds() if signed_at is None else signed_at
+    secret = get_settings().require("stripe_webhook_secret")
+    return str(stripe.WebhookSignature.generate_signature_header(body, secret, timestamp))
 
 
 def webhook_headers(signature: str) -> dict[str, str]:
@@ -198,3 +212,36 @@ def succeeded_event(payment_intent_id: str, order_id: str) -> tuple[str, str]:
             "metadata": {"order_id": order_id},
         },
     )
+
+
+WEBHOOK = "/payments/stripe/webhook"
+
+
+def order_request(
+    api: Any, token: str, showtime_id: str, seats: list[str], key: str | None = None, **extra: Any
+) -> Any:
+    """``POST /orders`` (a fresh Idempotency-Key unless one is given); the raw result."""
+    return api.as_user(token).post(
+        "/orders",
+        json={"showtime_id": showtime_id, "seat_ids": seats, **extra},
+        headers={"Idempotency-Key": key or uuid.uuid4().hex},
+    )
+
+
+def deliver(api: Any, body: str, signature: str) -> Any:
+    """What Stripe does with an event: POST it, signed, to the webhook."""
+    return api.post(WEBHOOK, body=body, headers=webhook_headers(signature))
+
+
+def intent_status(payment_intent_id: str) -> str:
+    from chalicelib.core.stripe_api import stripe_client
+
+    return str(stripe_client().v1.payment_intents.retrieve(payment_intent_id).status)
+
+
+def refunded(payment_intent_id: str) -> int:
+    """How much Stripe (localstripe) has refunded of an intent."""
+    from chalicelib.core.stripe_api import stripe_client
+
+    refunds = stripe_client().v1.refunds.list(params={"payment_intent": payment_intent_id})
+    return sum(int(r.amount) for r in refunds.data)

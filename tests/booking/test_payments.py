@@ -130,15 +130,29 @@ def test_check_in_marks_a_ticket_used_once_and_refuses_forged_codes(api: Any) ->
 
 
 def test_charge_refunded_event_refunds_a_paid_order(api: Any) -> None:
+    """A refund made in the Stripe dashboard: the event is checked against Stripe."""
     _, token = user_token()
     order = paid_order(api, token, ["D01", "D02"])
     intent = Order.get(order["order_id"]).payment_intent_id
+    stripe_client().v1.refunds.create(params={"payment_intent": intent})
     body, sig = signed_event(
         "charge.refunded", {"id": "ch_x", "object": "charge", "payment_intent": intent}
     )
     assert deliver(api, body, sig).status == 200
     assert Order.get(order["order_id"]).status == "refunded"
     assert Seat.get(order["showtime_id"], "D01").status == SeatStatus.AVAILABLE
+
+
+def test_charge_refunded_event_without_a_refund_in_stripe_changes_nothing(api: Any) -> None:
+    _, token = user_token()
+    order = paid_order(api, token, ["D03", "D04"])
+    intent = Order.get(order["order_id"]).payment_intent_id
+    body, sig = signed_event(
+        "charge.refunded", {"id": "ch_y", "object": "charge", "payment_intent": intent}
+    )
+    assert deliver(api, body, sig).status == 200
+    assert Order.get(order["order_id"]).status == "paid"
+    assert Seat.get(order["showtime_id"], "D03").status == SeatStatus.SOLD
 
 
 def test_late_payment_with_seats_still_free_sells_them(api: Any, frozen_clock: Any) -> None:

@@ -11,9 +11,11 @@ from chalicelib.booking.rules import (
     TRANSITIONS,
     CouponTerms,
     IllegalTransition,
+    IntentFacts,
     OrderStatus,
     PriceLine,
     SeatState,
+    Settle,
     can_transition,
     check_transition,
     coupon_problem,
@@ -24,7 +26,10 @@ from chalicelib.booking.rules import (
     order_number,
     quote,
     sales_are_open,
+    payment_problem,
     seat_count_problem,
+    settlement_for,
+    signature_time_problem,
     stranded_seats,
 )
 
@@ -216,3 +221,49 @@ def test_coupon_validity_window_scope_currency_and_record_status() -> None:
         "the coupon is in another currency"
     )
     assert coupon_problem(terms(), "used", 100, "m1", "cny", NOW) == "the coupon is used"
+
+
+# --- payments ----------------------------------------------------------------------------
+
+
+def test_a_signature_is_accepted_within_stripes_tolerance_either_way() -> None:
+    now = 1_800_000_000
+    for skew in (-300, -1, 0, 1, 300):
+        assert signature_time_problem(now + skew, now, 300) is None
+    assert "too long ago" in (signature_time_problem(now - 301, now, 300) or "")
+    assert "future" in (signature_time_problem(now + 301, now, 300) or "")
+
+
+INTENT = IntentFacts("pi_1", "succeeded", 4500, "cny", "order-1")
+
+
+def test_a_payment_pays_an_order_only_with_its_own_intent_amount_and_currency() -> None:
+    assert payment_problem("pi_1", 4500, "cny", INTENT) is None
+    assert payment_problem("pi_1", 4500, "CNY", INTENT) is None
+    assert "another payment" in (payment_problem("pi_2", 4500, "cny", INTENT) or "")
+    assert "another payment" in (payment_problem(None, 4500, "cny", INTENT) or "")
+    assert "costs 4501" in (payment_problem("pi_1", 4501, "cny", INTENT) or "")
+    assert "in usd" in (payment_problem("pi_1", 4500, "usd", INTENT) or "")
+
+
+@pytest.mark.parametrize(
+    ("order_status", "intent_status", "problem", "refunded", "wanted"),
+    [
+        (OrderStatus.PENDING_PAYMENT, "requires_payment_method", None, False, Settle.WAIT),
+        (OrderStatus.PENDING_PAYMENT, "processing", None, False, Settle.WAIT),
+        (OrderStatus.PENDING_PAYMENT, "succeeded", None, False, Settle.SELL),
+        (OrderStatus.PENDING_PAYMENT, "succeeded", "amount", False, Settle.REFUND_STRAY),
+        (OrderStatus.PAID, "succeeded", None, False, Settle.CONFIRM),
+        (OrderStatus.PAID, "succeeded", "another payment", False, Settle.REFUND_STRAY),
+        (OrderStatus.EXPIRED, "succeeded", None, False, Settle.REFUND),
+        (OrderStatus.CANCELLED, "succeeded", None, False, Settle.REFUND),
+        (OrderStatus.EXPIRED, "succeeded", None, True, Settle.NOTHING),
+        (OrderStatus.REFUNDED, "succeeded", None, False, Settle.NOTHING),
+        (OrderStatus.USED, "succeeded", None, False, Settle.NOTHING),
+        (OrderStatus.EXPIRED, "canceled", None, False, Settle.WAIT),
+    ],
+)
+def test_settlement_decisions(
+    order_status: str, intent_status: str, problem: str | None, refunded: bool, wanted: str
+) -> None:
+    assert settlement_for(order_status, intent_status, problem, refunded) == wanted
