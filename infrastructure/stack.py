@@ -83,6 +83,7 @@ class MarqueeStack(Stack):
             environment=environment,
         )
         secrets.grant_read(roles["sweeper"])
+        secrets.grant_read(roles["reconciler"])  # the Stripe key and the ticket signing key
 
         api = Api(
             self,

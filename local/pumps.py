@@ -4,7 +4,8 @@
   the messages the handler did not report as failed (partial batch responses).
 - ``StreamPump``: reads DynamoDB Local's stream API for a table and calls the handler
   with real stream records.
-- ``Scheduler``: calls a handler with an EventBridge scheduled event every N seconds.
+- ``Scheduler``: calls a handler with an EventBridge scheduled event every N seconds (the
+  sweeper, the payment reconciler).
 
 They call the very same ``functions/*.handler`` that run on Lambda.
 """
@@ -208,8 +209,9 @@ def stream_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
 
 
 class Scheduler(Pump):
-    def __init__(self, handler: Handler, every_seconds: float = 60.0) -> None:
-        super().__init__("schedule")
+    def __init__(self, function_name: str, handler: Handler, every_seconds: float = 60.0) -> None:
+        super().__init__(f"schedule:{function_name}")
+        self.function_name = function_name
         self.handler = handler
         self.interval = every_seconds
 
@@ -222,9 +224,9 @@ class Scheduler(Pump):
             "account": "000000000000",
             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "region": get_settings().region,
-            "resources": ["arn:aws:events:local:000000000000:rule/marquee-sweeper"],
+            "resources": [f"arn:aws:events:local:000000000000:rule/marquee-{self.function_name}"],
             "detail": {},
         }
-        self.handler(event, LambdaContext("sweeper"))
+        self.handler(event, LambdaContext(self.function_name))
         self.delivered += 1
         return False  # then wait a full interval

@@ -76,14 +76,15 @@ class LocalStack:
     def start_pumps(self) -> None:
         from chalicelib.core.config import get_settings
         from chalicelib.core.dynamo import all_models
-        from functions import indexer, mailer, sweeper
+        from functions import indexer, mailer, reconciler, sweeper
         from local.pumps import Scheduler, SqsPump, StreamPump
 
         self.pumps.append(SqsPump(get_settings().email_queue_name, mailer.handler))
         for model in all_models():
             if getattr(model.Meta, "stream_view_type", None):
                 self.pumps.append(StreamPump(model.Meta.table_name, indexer.handler))
-        self.pumps.append(Scheduler(sweeper.handler, self.sweep_every_seconds))
+        self.pumps.append(Scheduler("sweeper", sweeper.handler, self.sweep_every_seconds))
+        self.pumps.append(Scheduler("reconciler", reconciler.handler, self.sweep_every_seconds))
         for pump in self.pumps:
             pump.start()
 

@@ -2,14 +2,15 @@
 
 Only tidying: a lapsed hold is already a free seat for everyone else (conditions compare
 with now). This frees the seat items, returns coupons and cancels the PaymentIntents so a
-late confirmation cannot take money for seats the order no longer has.
+late confirmation cannot take money for seats the order no longer has. An intent that can
+no longer be cancelled (money moved) is settled as the webhook would settle it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.booking import orders, payments
+from chalicelib.booking import orders, payments, settlement
 from chalicelib.booking.models import PENDING_KEY, Order
 from chalicelib.booking.rules import OrderStatus
 from chalicelib.core.errors import AppError
@@ -32,7 +33,9 @@ def expire_pending_orders(now: datetime) -> int:
             if order.payment_intent_id and not payments.cancel_payment_intent(
                 order.payment_intent_id
             ):
-                continue  # money is moving: the webhook settles this order
+                # money is moving: settle it now if it arrived, else on a later run
+                settlement.settle_payment(order.payment_intent_id)
+                continue
             orders.end_pending(order.order_id, OrderStatus.EXPIRED, REASON)
             expired += 1
         except AppError:

@@ -14,7 +14,13 @@ from infrastructure.nag import acknowledge
 from infrastructure.stages import StageSettings
 
 #: Role key -> Lambda function name suffix.
-FUNCTIONS = {"api": "api", "mailer": "mailer", "indexer": "indexer", "sweeper": "sweeper"}
+FUNCTIONS = {
+    "api": "api",
+    "mailer": "mailer",
+    "indexer": "indexer",
+    "sweeper": "sweeper",
+    "reconciler": "reconciler",
+}
 
 
 class Access(Construct):

@@ -3,7 +3,8 @@
 - mailer: the e-mail queue, in batches, reporting partial batch failures;
 - indexer: DynamoDB Streams of the streamed (movies) table, bisecting failed batches and
   sending what still fails to an on-failure queue;
-- sweeper: an EventBridge schedule, every minute.
+- sweeper: an EventBridge schedule, every minute;
+- reconciler: an EventBridge schedule, every minute (settles payments whose webhook was lost).
 """
 
 from __future__ import annotations
@@ -174,6 +175,27 @@ class Functions(Construct):
         data.grant(sweeper)
         messaging.queue.grant_send_messages(sweeper)
 
+        # reconciler: asks Stripe about waiting orders, sells or expires and refunds them,
+        # and mails the outcome; it touches only the booking tables it settles with.
+        reconciler = function(
+            "reconciler",
+            "functions.reconciler.handler",
+            Duration.seconds(55),
+            {k: environment[k] for k in ("EMAIL_QUEUE_NAME", "EMAIL_SENDER", "SECRETS_ID")},
+        )
+        events.Rule(
+            self,
+            "ReconcileEveryMinute",
+            schedule=events.Schedule.rate(Duration.minutes(1)),
+            targets=[targets.LambdaFunction(reconciler, retry_attempts=0)],
+        )
+        data.grant(reconciler, *RECONCILER_TABLES)
+        messaging.queue.grant_send_messages(reconciler)
+
+
+#: What settling a payment reads and writes: the order, its seats, tickets and coupon, and
+#: the customer's address for the e-mail.
+RECONCILER_TABLES = ("orders", "seats", "tickets", "user-coupons", "users")
 
 #: Environment every function gets: which stage, which tables, how to log.
 COMMON_ENV = ("STAGE", "TABLE_PREFIX", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL")

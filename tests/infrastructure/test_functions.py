@@ -33,6 +33,7 @@ NEEDS = {
     "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER"},
     "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL"},
     "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", "SECRETS_ID"},
+    "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", "SECRETS_ID"},
 }
 #: Actions that have no resource-level permissions, so ``*`` is their only resource.
 UNSCOPED = {
@@ -61,7 +62,7 @@ def table_id(template: dict[str, Any], stage: str, short: str) -> str:
     raise AssertionError(short)
 
 
-def test_there_are_exactly_the_api_three_functions_and_the_search_mapper(
+def test_there_are_exactly_the_api_four_functions_and_the_search_mapper(
     synth: Any, template: Any
 ) -> None:
     expected = [*NEEDS, "search-access"]
@@ -149,6 +150,23 @@ def test_the_sweeper_writes_tables_reads_keys_and_queues_mail_only(
     assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
 
 
+def test_the_reconciler_settles_with_the_booking_tables_reads_keys_and_queues_mail_only(
+    synth: Any, template: Any
+) -> None:
+    pairs = actions_on(statements_of(template, synth.stage, "reconciler"))
+    actions = {a for a, _ in pairs}
+    assert {"dynamodb:UpdateItem", "dynamodb:Query"} <= actions
+    assert {"secretsmanager:GetSecretValue", "sqs:SendMessage"} <= actions
+    assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
+    allowed = {
+        table_id(template, synth.stage, short)
+        for short in ("orders", "seats", "tickets", "user-coupons", "users")
+    }
+    for action, resource in pairs:
+        if action.startswith("dynamodb:"):
+            assert any(mentions(resource, table) for table in allowed), (action, resource)
+
+
 def test_the_api_reaches_every_table_and_its_indexes(synth: Any, template: Any) -> None:
     pairs = actions_on(statements_of(template, synth.stage, "api"))
     for logical_id, table in resources(template, "AWS::DynamoDB::Table").items():
@@ -195,11 +213,15 @@ def test_indexer_reads_the_stream_bisecting_retrying_and_parking_failures(
     assert properties(template, ref_id(failures) or "")["QueueName"].endswith("indexer-failures")
 
 
-def test_the_sweeper_runs_every_minute(synth: Any, template: Any) -> None:
-    sweeper = lambda_named(template, synth.stage, "sweeper")
-    (rule,) = resources(template, "AWS::Events::Rule").values()
+@pytest.mark.parametrize("key", ["sweeper", "reconciler"])
+def test_the_scheduled_functions_run_every_minute(key: str, synth: Any, template: Any) -> None:
+    function = lambda_named(template, synth.stage, key)
+    (rule,) = [
+        r
+        for r in resources(template, "AWS::Events::Rule").values()
+        if ref_id(r["Properties"]["Targets"][0]["Arn"]) == function["id"]
+    ]
     assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
-    assert ref_id(rule["Properties"]["Targets"][0]["Arn"]) == sweeper["id"]
 
 
 def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
@@ -212,7 +234,7 @@ def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
         assert [ref_id(layer) for layer in fn["Layers"]] == [layer_id]
         if "Code" in fn:
             assets.add(fn["Code"]["S3Key"])
-    assert len(assets) == 1  # mailer, indexer and sweeper: one code asset
+    assert len(assets) == 1  # mailer, indexer, sweeper and reconciler: one code asset
     code_dir = synth.outdir / f"asset.{assets.pop().removesuffix('.zip')}"
     assert sorted(p.name for p in code_dir.iterdir()) == ["chalicelib", "functions"]
     assert not list(code_dir.rglob("__pycache__"))

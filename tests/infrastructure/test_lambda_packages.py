@@ -22,6 +22,7 @@ IMPORTS = {
     "mailer": "functions.mailer",
     "indexer": "functions.indexer",
     "sweeper": "functions.sweeper",
+    "reconciler": "functions.reconciler",
     "api": "app",
 }
 #: What each one imports later, inside a call (lazy imports keep cold starts short).
@@ -29,6 +30,7 @@ LATER = {
     "mailer": "import aws_lambda_powertools.utilities.idempotency",
     "indexer": "import chalicelib.search.opensearch, opensearchpy",
     "sweeper": "m.load_tasks()",
+    "reconciler": "import stripe",
     "api": "import stripe, opensearchpy, argon2",
 }
 
