@@ -6,6 +6,7 @@ The rules come from ``rules``; the writes are DynamoDB transactions (``holds``,
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
@@ -126,24 +127,51 @@ def get_quote(
 
 
 def place_order(
-    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None
+    user_id: str,
+    showtime_id: str,
+    seat_ids: list[str],
+    coupon_id: str | None,
+    order_id: str | None = None,
 ) -> dict[str, Any]:
     """Hold every seat, use the coupon and write the order in ONE transaction; then ask
-    Stripe for a PaymentIntent. Seats someone else holds give 409 ``unavailable_seats``."""
-    showtime, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=True)
-    order = _hold(user_id, showtime, seat_ids, priced)
-    if priced.total == 0:
+    Stripe for a PaymentIntent. Seats someone else holds give 409 ``unavailable_seats``.
+
+    ``order_id`` (derived from the Idempotency-Key) makes a retry resume: when an earlier
+    attempt held the seats and then failed or crashed, the order it wrote is answered again
+    with its payment, instead of the retry finding its own seats taken."""
+    order = orders.find(order_id) if order_id else None
+    if order is None:
+        showtime, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=True)
+        order = _hold(user_id, showtime, seat_ids, priced, order_id=order_id)
+    elif (order.user_id, order.showtime_id, list(order.seat_ids), order.coupon_id) != (
+        user_id,
+        showtime_id,
+        seat_ids,
+        coupon_id,
+    ):
+        raise ValidationFailed.single(
+            "Idempotency-Key", "this key was already used with a different body"
+        )
+    return _start_payment(order)
+
+
+def _start_payment(order: Order) -> dict[str, Any]:
+    """The order with what the client pays it with: a free order is paid at once; else its
+    PaymentIntent, created once and recorded on the order (a resumed attempt reuses it).
+    When Stripe cannot be reached the hold stays, so a retry can still resume it; unpaid,
+    it lapses like any other."""
+    if order.status == OrderStatus.PENDING_PAYMENT and int(order.total) == 0:
         orders.pay(order, clock.now())  # nothing to charge: paid at once
         return {"order": orders.public(orders.load(order.order_id)), "payment": None}
-    try:
+    if order.payment_intent_id:
+        payment = payments.payment_details(order.payment_intent_id)
+    elif order.status == OrderStatus.PENDING_PAYMENT:
         payment = payments.create_payment_intent(order)
-    except Exception:
-        orders.end_pending(order.order_id, OrderStatus.CANCELLED, "payment could not start")
-        raise
-    order.update(
-        actions=[Order.payment_intent_id.set(payment["payment_intent_id"])],
-        condition=Order.status == OrderStatus.PENDING_PAYMENT,
-    )
+        order = orders.record_payment_intent(order, payment["payment_intent_id"])
+        if order.payment_intent_id != payment["payment_intent_id"]:
+            return _start_payment(order)  # recorded another way meanwhile, or ended
+    else:
+        return {"order": orders.public(order), "payment": None}
     return {"order": orders.public(order), "payment": payment}
 
 
@@ -153,6 +181,7 @@ def _hold(
     seat_ids: list[str],
     priced: Quote,
     numbers: Callable[[datetime], str] = order_number,
+    order_id: str | None = None,
 ) -> Order:
     """The hold transaction. The order number is claimed in it too; on the (rare) collision
     of the random part, a fresh number is drawn and the whole transaction tried again."""
@@ -162,7 +191,7 @@ def _hold(
         now_epoch = int(now.timestamp())
         until = hold_expiry(now, settings.hold_minutes)
         order = Order(
-            uuid.uuid4().hex,
+            order_id or uuid.uuid4().hex,
             number=numbers(now),
             user_id=user_id,
             showtime_id=showtime.showtime_id,
@@ -196,6 +225,10 @@ def _hold(
             tx.commit()
             return order
         except (ConditionFailed, TransactionContended) as failed:
+            if "order" in failed.labels:  # only a fixed (idempotent) id can already exist
+                raise Conflict(
+                    "A request with this Idempotency-Key is still in progress."
+                ) from failed
             # A seat another order keeps taking right now is as taken as a held one.
             taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
             if taken:
@@ -239,7 +272,13 @@ def place_order_once(
     )
     def create_order(call: dict[str, Any]) -> dict[str, Any]:
         body = call["body"]
-        return place_order(user_id, body["showtime_id"], body["seat_ids"], body.get("coupon_id"))
+        return place_order(
+            user_id,
+            body["showtime_id"],
+            body["seat_ids"],
+            body.get("coupon_id"),
+            order_id=idempotent_order_id(call["key"]),
+        )
 
     try:
         result: dict[str, Any] = create_order(
@@ -252,6 +291,11 @@ def place_order_once(
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("A request with this Idempotency-Key is still in progress.") from exc
     return result
+
+
+def idempotent_order_id(key: str) -> str:
+    """The order id one (user, Idempotency-Key) always gets, shaped like any other id."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def visible_order(order_id: str, principal: Principal) -> Order:

@@ -26,8 +26,10 @@ class Result:
 
 
 class ApiClient:
-    def __init__(self, app: Chalice, token: str | None = None) -> None:
-        self.gateway = MarqueeGateway(app, local_config())
+    def __init__(self, app: Chalice, token: str | None = None, lambda_timeout: int = 30) -> None:
+        """``lambda_timeout``: the seconds an invocation may run (what an in-progress
+        idempotency record lasts after a crash)."""
+        self.gateway = MarqueeGateway(app, local_config(lambda_timeout))
         self.token = token
 
     def as_user(self, token: str | None) -> ApiClient:
