@@ -4,7 +4,8 @@ deployed API Gateway is configured by ``infrastructure/``:
 - an unknown route is a 404 problem+json (a Gateway Response on AWS), not API Gateway's
   default 403 "Missing Authentication Token";
 - one request at a time reaches the app, as in one Lambda container (Chalice keeps the
-  current request on the app object, which threads would share).
+  current request on the app object, which threads would share); a burst of connections
+  waits its turn in a deep accept queue instead of being reset.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from chalice.local import (
     ForbiddenError,
     LocalDevServer,
     LocalGateway,
+    ThreadedHTTPServer,
 )
 
 NOT_FOUND_BODY = {
@@ -77,12 +79,26 @@ class MarqueeRequestHandler(ChaliceRequestHandler):
         pass  # the app logs each request itself, with its correlation id
 
 
-def local_config() -> Config:
-    return Config.create(chalice_stage="local", app_name="marquee", lambda_timeout=30)
+class MarqueeHTTPServer(ThreadedHTTPServer):
+    """socketserver listens with a backlog of 5: connections past it while the one app
+    thread works were reset. The kernel caps this at ``net.core.somaxconn``."""
+
+    request_queue_size = 1024
+
+
+def local_config(lambda_timeout: int = 30) -> Config:
+    return Config.create(chalice_stage="local", app_name="marquee", lambda_timeout=lambda_timeout)
 
 
 def make_server(app: Chalice, host: str, port: int) -> LocalDevServer:
-    return LocalDevServer(app, local_config(), host, port, handler_cls=MarqueeRequestHandler)
+    return LocalDevServer(
+        app,
+        local_config(),
+        host,
+        port,
+        handler_cls=MarqueeRequestHandler,
+        server_cls=MarqueeHTTPServer,
+    )
 
 
 class ApiServer(threading.Thread):
