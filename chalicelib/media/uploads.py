@@ -17,6 +17,7 @@ from chalicelib.accounts.tokens import Principal
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Forbidden, ValidationFailed
+from chalicelib.core.observability import logger
 
 MB = 1024 * 1024
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -98,17 +99,57 @@ def mark_attached(key: str) -> None:
     client("s3").delete_object_tagging(Bucket=get_settings().media_bucket, Key=key)
 
 
+#: the first bytes of each image type (WebP: "RIFF", 4 size bytes, "WEBP")
+SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
+    "image/jpeg": ((0, b"\xff\xd8\xff"),),
+    "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
+    "image/webp": ((0, b"RIFF"), (8, b"WEBP")),
+}
+SNIFF_BYTES = 16
+
+
+def looks_like(content_type: str, first_bytes: bytes) -> bool:
+    """Whether a file starts the way files of this content type start."""
+    signature = SIGNATURES.get(content_type)
+    if signature is None:
+        return False
+    return all(first_bytes[at : at + len(magic)] == magic for at, magic in signature)
+
+
+def upload_problem(
+    kind: UploadKind, key: str, head: dict[str, Any], first_bytes: bytes
+) -> str | None:
+    """Why a stored object breaks its kind's rules, or ``None``: the size, the content type
+    S3 stored (the one the key's extension was granted for) and the bytes themselves."""
+    if int(head.get("ContentLength", 0)) > kind.max_bytes:
+        return "too large"
+    extension = key.rsplit(".", 1)[-1]
+    granted = [t for t, ext in kind.content_types.items() if ext == extension]
+    stored = str(head.get("ContentType") or "").split(";")[0].strip().lower()
+    if stored not in granted:
+        return f"stored as {stored or 'no type'}, not {' or '.join(granted) or 'an allowed type'}"
+    if not looks_like(stored, first_bytes):
+        return f"its content is not {stored}"
+    return None
+
+
 def uploaded_object(kind_name: str, key: str) -> dict[str, Any] | None:
     """The stored object's metadata (``head_object``), or ``None`` when it is absent or
-    breaks the kind's rules (checked again here: not every S3 stand-in enforces a policy)."""
+    breaks the kind's rules. Checked again here: S3 enforces the POST policy's type and size,
+    but not what the bytes are, and not every S3 stand-in enforces a policy at all."""
     from botocore.exceptions import ClientError
 
     kind = kind_of(kind_name)
+    s3, bucket = client("s3"), get_settings().media_bucket
     try:
-        head: dict[str, Any] = client("s3").head_object(Bucket=get_settings().media_bucket, Key=key)
+        head: dict[str, Any] = s3.head_object(Bucket=bucket, Key=key)
+        first = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")
+        first_bytes = first["Body"].read()
     except ClientError:
         return None
-    if int(head.get("ContentLength", 0)) > kind.max_bytes:
+    problem = upload_problem(kind, key, head, first_bytes)
+    if problem:
+        logger.info("upload refused", extra={"key": key, "problem": problem})
         return None
     return head
 

@@ -167,6 +167,34 @@ def test_another_users_avatar_key_is_refused(api: Any, ann: Any) -> None:
     assert ann.patch("/me", json={"avatar_key": grant["key"]}).status == 422
 
 
+@pytest.mark.parametrize(
+    ("data", "stored_as"),
+    [
+        (b"<html><script>alert(1)</script></html>", "text/html"),  # the type S3 stored
+        (b"<html><script>alert(1)</script></html>", "image/png"),  # the bytes
+        (b"\xff\xd8\xff\xe0" + b"0" * 100, "image/jpeg"),  # a JPEG under a .png grant
+    ],
+    ids=["html-as-html", "html-as-png", "jpeg-as-png-key"],
+)
+def test_an_avatar_whose_content_is_not_the_granted_image_is_never_attached(
+    ann: Any, data: bytes, stored_as: str
+) -> None:
+    """Finding 7: HTML uploaded where image/png was declared became the avatar (moto does
+    not enforce the POST policy; real S3 would, but attach must not rely on it)."""
+    from chalicelib.core.aws import client
+    from chalicelib.core.config import get_settings
+
+    grant = _presign(ann, "image/png").json
+    # the form's Content-Type field breaks the policy: moto stores it anyway
+    forged = {**grant, "fields": {**grant["fields"], "Content-Type": stored_as}}
+    assert _upload(forged, data, stored_as) in (200, 201, 204)
+    head = client("s3").head_object(Bucket=get_settings().media_bucket, Key=grant["key"])
+    assert head["ContentType"] == stored_as
+    refused = ann.patch("/me", json={"avatar_key": grant["key"]})
+    assert refused.status == 422 and refused.json["errors"][0]["field"] == "avatar_key"
+    assert ann.get("/me").json["avatar_url"] is None
+
+
 def test_an_oversized_object_is_never_attached(ann: Any) -> None:
     """S3 refuses a file over the policy's limit; should a stand-in store one anyway,
     attaching it is still refused because the API checks the stored size."""

@@ -154,9 +154,13 @@ def test_poster_and_stills_are_recorded_once_uploaded(api: Any) -> None:
     from chalicelib.core.config import get_settings
 
     s3, bucket = client("s3"), get_settings().media_bucket
-    s3.put_object(Bucket=bucket, Key="posters/p1.jpg", Body=b"jpg", ContentType="image/jpeg")
-    s3.put_object(Bucket=bucket, Key="stills/s1.png", Body=b"png", ContentType="image/png")
-    s3.put_object(Bucket=bucket, Key="avatars/u/a.png", Body=b"png", ContentType="image/png")
+    jpeg, png = b"\xff\xd8\xff\xe0" + b"0" * 20, b"\x89PNG\r\n\x1a\n" + b"0" * 20
+    s3.put_object(Bucket=bucket, Key="posters/p1.jpg", Body=jpeg, ContentType="image/jpeg")
+    s3.put_object(Bucket=bucket, Key="stills/s1.png", Body=png, ContentType="image/png")
+    s3.put_object(Bucket=bucket, Key="avatars/u/a.png", Body=png, ContentType="image/png")
+    page = b"<html><script>alert(1)</script></html>"
+    s3.put_object(Bucket=bucket, Key="posters/p2.jpg", Body=page, ContentType="text/html")
+    s3.put_object(Bucket=bucket, Key="stills/s2.png", Body=page, ContentType="image/png")
     movie_id = make.movie()
     staff = api.as_user(make.staff_token())
     result = staff.patch(
@@ -170,6 +174,9 @@ def test_poster_and_stills_are_recorded_once_uploaded(api: Any) -> None:
     assert wrong_kind.status == 422
     missing = staff.patch(f"/movies/{movie_id}", json={"still_keys": ["stills/none.png"]})
     assert [e["field"] for e in missing.json["errors"]] == ["still_keys.0"]
+    # what S3 stored is checked: its content type, and that the bytes are that image type
+    assert staff.patch(f"/movies/{movie_id}", json={"poster_key": "posters/p2.jpg"}).status == 422
+    assert staff.patch(f"/movies/{movie_id}", json={"still_keys": ["stills/s2.png"]}).status == 422
 
 
 def test_staff_get_a_presigned_post_for_a_poster(api: Any) -> None:
