@@ -159,38 +159,33 @@ class Functions(Construct):
                 )
             )
 
+        def every_minute(key: str, handler: str, rule_id: str) -> lambda_.Function:
+            """A scheduled function that mails what it did (and reads the keys)."""
+            fn = function(
+                key,
+                handler,
+                Duration.seconds(55),
+                {k: environment[k] for k in ("EMAIL_QUEUE_NAME", "EMAIL_SENDER", "SECRETS_ID")},
+            )
+            events.Rule(
+                self,
+                rule_id,
+                schedule=events.Schedule.rate(Duration.minutes(1)),
+                targets=[targets.LambdaFunction(fn, retry_attempts=0)],
+            )
+            messaging.queue.grant_send_messages(fn)
+            return fn
+
         # sweeper: tidies every area's expired items; may cancel PaymentIntents and mail.
-        sweeper = function(
-            "sweeper",
-            "functions.sweeper.handler",
-            Duration.seconds(55),
-            {k: environment[k] for k in ("EMAIL_QUEUE_NAME", "EMAIL_SENDER", "SECRETS_ID")},
-        )
-        events.Rule(
-            self,
-            "EveryMinute",
-            schedule=events.Schedule.rate(Duration.minutes(1)),
-            targets=[targets.LambdaFunction(sweeper, retry_attempts=0)],
-        )
+        sweeper = every_minute("sweeper", "functions.sweeper.handler", "EveryMinute")
         data.grant(sweeper)
-        messaging.queue.grant_send_messages(sweeper)
 
         # reconciler: asks Stripe about waiting orders, sells or expires and refunds them,
         # and mails the outcome; it touches only the booking tables it settles with.
-        reconciler = function(
-            "reconciler",
-            "functions.reconciler.handler",
-            Duration.seconds(55),
-            {k: environment[k] for k in ("EMAIL_QUEUE_NAME", "EMAIL_SENDER", "SECRETS_ID")},
-        )
-        events.Rule(
-            self,
-            "ReconcileEveryMinute",
-            schedule=events.Schedule.rate(Duration.minutes(1)),
-            targets=[targets.LambdaFunction(reconciler, retry_attempts=0)],
+        reconciler = every_minute(
+            "reconciler", "functions.reconciler.handler", "ReconcileEveryMinute"
         )
         data.grant(reconciler, *RECONCILER_TABLES)
-        messaging.queue.grant_send_messages(reconciler)
 
 
 #: What settling a payment reads and writes: the order, its seats, tickets and coupon, and
