@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -65,58 +66,76 @@ def after_the_invocation_lapsed() -> None:
     time.sleep(LAMBDA_TIMEOUT + 0.2)
 
 
+@dataclass
+class Attempt:
+    """A customer's ``POST /orders`` with a coupon, sent (and resent) with one key."""
+
+    api: ApiClient
+    user_id: str
+    token: str
+    showtime_id: str
+    coupon_id: str
+    seats: list[str]
+    key: str = "k1"
+
+    def send(self) -> Any:
+        return order_request(
+            self.api, self.token, self.showtime_id, self.seats, self.key, coupon_id=self.coupon_id
+        )
+
+    @property
+    def order_id(self) -> str:
+        return idempotent_order_id(f"{self.user_id}:{self.key}")
+
+
+def attempt(api: ApiClient, seats: list[str]) -> Attempt:
+    user_id, token = user_token()
+    show = make_showtime()
+    return Attempt(api, user_id, token, show.showtime_id, issue_coupon([user_id]), seats)
+
+
+def pay_and_deliver(api: Any, order_id: str, payment: dict[str, str]) -> None:
+    """The customer pays with a card; Stripe's webhook arrives."""
+    assert pay_by_card(payment["payment_intent_id"]) == "succeeded"
+    body, signature = succeeded_event(payment["payment_intent_id"], order_id)
+    assert deliver(api, body, signature).status == 200
+
+
 def test_crash_after_the_hold_a_retry_resumes_the_same_order(
     short_lived: ApiClient, intents: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    user_id, token = user_token()
-    show = make_showtime()
-    coupon_id = issue_coupon([user_id])
+    ann = attempt(short_lived, ["A01", "A02"])
     crash_once(monkeypatch, payments, "create_payment_intent")
     with pytest.raises(SimulatedCrash):
-        order_request(
-            short_lived, token, show.showtime_id, ["A01", "A02"], "k1", coupon_id=coupon_id
-        )
-    order_id = idempotent_order_id(f"{user_id}:k1")
-    assert Order.get(order_id).payment_intent_id is None  # held, nothing asked of Stripe
+        ann.send()
+    assert Order.get(ann.order_id).payment_intent_id is None  # held, nothing asked of Stripe
     after_the_invocation_lapsed()
-    resumed = order_request(
-        short_lived, token, show.showtime_id, ["A01", "A02"], "k1", coupon_id=coupon_id
-    )
+    resumed = ann.send()
     assert resumed.status == 201, resumed.text
-    assert resumed.json["order"]["order_id"] == order_id
+    assert resumed.json["order"]["order_id"] == ann.order_id
     payment = resumed.json["payment"]
-    assert Order.get(order_id).payment_intent_id == payment["payment_intent_id"]
-    again = order_request(
-        short_lived, token, show.showtime_id, ["A01", "A02"], "k1", coupon_id=coupon_id
-    )
-    assert again.json["payment"] == payment
+    assert Order.get(ann.order_id).payment_intent_id == payment["payment_intent_id"]
+    assert ann.send().json["payment"] == payment
 
-    assert pay_by_card(payment["payment_intent_id"]) == "succeeded"
-    assert (
-        deliver(short_lived, *succeeded_event(payment["payment_intent_id"], order_id)).status == 200
-    )
-    assert Order.get(order_id).status == "paid"
-    assert UserCoupon.get(user_id, coupon_id).order_id == order_id
+    pay_and_deliver(short_lived, ann.order_id, payment)
+    assert Order.get(ann.order_id).status == "paid"
+    assert UserCoupon.get(ann.user_id, ann.coupon_id).order_id == ann.order_id
     assert_books_balance(intents)
 
 
 def test_crash_after_the_hold_without_a_retry_lapses_and_the_sweeper_tidies_up(
     short_lived: ApiClient, intents: list[str], monkeypatch: pytest.MonkeyPatch, frozen_clock: Any
 ) -> None:
-    user_id, token = user_token()
-    show = make_showtime()
-    coupon_id = issue_coupon([user_id])
+    ann = attempt(short_lived, ["B01", "B02"])
     crash_once(monkeypatch, payments, "create_payment_intent")
     with pytest.raises(SimulatedCrash):
-        order_request(
-            short_lived, token, show.showtime_id, ["B01", "B02"], "k2", coupon_id=coupon_id
-        )
+        ann.send()
     frozen_clock.advance(minutes=10, seconds=1)
     assert reconcile_payments(clock.now()) == 0  # nothing was asked of Stripe
     assert expire_pending_orders(clock.now()) == 1
-    assert Order.get(idempotent_order_id(f"{user_id}:k2")).status == "expired"
-    assert Seat.get(show.showtime_id, "B01").status == SeatStatus.AVAILABLE
-    assert UserCoupon.get(user_id, coupon_id).status == "unused"
+    assert Order.get(ann.order_id).status == "expired"
+    assert Seat.get(ann.showtime_id, "B01").status == SeatStatus.AVAILABLE
+    assert UserCoupon.get(ann.user_id, ann.coupon_id).status == "unused"
     assert_books_balance(intents)
 
 
@@ -129,9 +148,7 @@ def test_after_the_payment_intent_a_retry_answers_the_same_order_and_its_secret(
 ) -> None:
     """Finding 9: recording the intent on the order failed (an error, or the process died)
     after Stripe created it; the retry answered 409 naming the client's own seats."""
-    user_id, token = user_token()
-    show = make_showtime()
-    coupon_id = issue_coupon([user_id])
+    ann = attempt(short_lived, ["C01", "C02"])
     original = orders.record_payment_intent
     failed: list[str] = []
 
@@ -142,41 +159,22 @@ def test_after_the_payment_intent_a_retry_answers_the_same_order_and_its_secret(
         return original(order, payment_intent_id)
 
     monkeypatch.setattr(orders, "record_payment_intent", failing)
-    body = {"seats": ["C01", "C02"], "key": "k3"}
     if failure is SimulatedCrash:
         with pytest.raises(SimulatedCrash):
-            order_request(
-                short_lived, token, show.showtime_id, body["seats"], "k3", coupon_id=coupon_id
-            )
+            ann.send()
         after_the_invocation_lapsed()
     else:
-        assert (
-            order_request(
-                short_lived, token, show.showtime_id, body["seats"], "k3", coupon_id=coupon_id
-            ).status
-            == 500
-        )
-    retried = order_request(
-        short_lived, token, show.showtime_id, body["seats"], "k3", coupon_id=coupon_id
-    )
+        assert ann.send().status == 500
+    retried = ann.send()
     assert retried.status == 201, retried.text
-    order_id = retried.json["order"]["order_id"]
-    assert order_id == idempotent_order_id(f"{user_id}:k3")
+    assert retried.json["order"]["order_id"] == ann.order_id
     payment = retried.json["payment"]
     assert payment["client_secret"].startswith(payment["payment_intent_id"])
-    assert Order.get(order_id).payment_intent_id == payment["payment_intent_id"]
-    assert (
-        order_request(
-            short_lived, token, show.showtime_id, body["seats"], "k3", coupon_id=coupon_id
-        ).json["payment"]
-        == payment
-    )
+    assert Order.get(ann.order_id).payment_intent_id == payment["payment_intent_id"]
+    assert ann.send().json["payment"] == payment
 
-    assert pay_by_card(payment["payment_intent_id"]) == "succeeded"
-    assert (
-        deliver(short_lived, *succeeded_event(payment["payment_intent_id"], order_id)).status == 200
-    )
-    assert Order.get(order_id).status == "paid"
+    pay_and_deliver(short_lived, ann.order_id, payment)
+    assert Order.get(ann.order_id).status == "paid"
     # the intent of the failed attempt was never handed out, so it cannot take money
     # (Stripe answers the same intent to the retry: its idempotency key is the order id)
     if failed[0] != payment["payment_intent_id"]:

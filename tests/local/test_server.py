@@ -7,6 +7,8 @@ import http.client
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from chalice import Chalice
@@ -15,6 +17,18 @@ from local.server import ApiServer
 from local.services import free_port
 
 BURST = 96  # the finding: 6-19 of 40 concurrent POSTs were reset
+
+
+@contextmanager
+def serving(app: Chalice) -> Iterator[int]:
+    """The app behind the local gateway on a free port."""
+    port = free_port()
+    server = ApiServer(app, "127.0.0.1", port)
+    server.start()
+    try:
+        yield port
+    finally:
+        server.stop()
 
 
 def burst(port: int, method: str, path: str, body: bytes | None) -> Counter[str]:
@@ -55,24 +69,14 @@ def test_a_burst_of_connections_is_queued_and_served_one_at_a_time() -> None:
         inside["now"] -= 1
         return {"ok": True}
 
-    port = free_port()
-    server = ApiServer(app, "127.0.0.1", port)
-    server.start()
-    try:
+    with serving(app) as port:
         assert burst(port, "POST", "/work", b"{}") == Counter({"200": BURST})
-    finally:
-        server.stop()
     assert inside["most"] == 1
 
 
 def test_the_marquee_api_answers_a_burst_of_posts(stack: Any) -> None:
     from app import app
 
-    port = free_port()
-    server = ApiServer(app, "127.0.0.1", port)
-    server.start()
-    try:
+    with serving(app) as port:
         # a cheap public POST: the body is refused after the request was counted
         assert burst(port, "POST", "/auth/login", b"{}") == Counter({"422": BURST})
-    finally:
-        server.stop()
