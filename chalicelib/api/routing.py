@@ -4,12 +4,14 @@ It parses and validates the body and query with pydantic, authenticates and chec
 role, calls the view with typed arguments, and serialises what the view returns. The
 declaration is also what ``/openapi.json`` is built from, so a route documents itself.
 
-Path parameters are ids (``chalicelib.core.ids``): any other value is a 422 before the view
-or storage sees it, and the OpenAPI document states the pattern. A view receives its path
-parameters plus, when it declares them, ``body`` (the parsed
+A view receives its path parameters plus, when it declares them, ``body`` (the parsed
 body model), ``query`` (the parsed query model), ``principal`` (the caller or ``None``)
 and ``request`` (the Chalice request). It returns a pydantic model, a dict/list, ``None``
 (204) or a ``Reply`` to set the status and headers.
+
+Path parameters are ids (``chalicelib.core.ids``): any other value is a 422 before the view
+or storage sees it, and the OpenAPI document states the pattern. Bodies nest at most
+``MAX_JSON_DEPTH`` deep (400).
 """
 
 from __future__ import annotations

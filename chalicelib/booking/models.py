@@ -116,7 +116,8 @@ class OrdersByPaymentIntent(GlobalSecondaryIndex["Order"]):
 
 
 class PendingOrdersByHold(GlobalSecondaryIndex["Order"]):
-    """Sparse: only pending orders carry ``pending_key``, so the sweeper reads just those."""
+    """Sparse: only orders still waiting for an outcome carry ``pending_key`` (pending ones,
+    and ended ones still owing a refund), so the sweeper and the reconciler read just those."""
 
     class Meta:
         index_name = "pending-by-hold"

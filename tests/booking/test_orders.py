@@ -261,3 +261,19 @@ def test_a_blocked_seat_cannot_be_ordered(api: Any) -> None:
     assert cell(api, show.showtime_id, "A01")["status"] == "blocked"
     result = place(api, token, show.showtime_id, ["A01", "A02"])
     assert result.status == 409 and result.json["unavailable_seats"] == ["A01"]
+
+
+def test_a_key_names_one_order_even_after_its_idempotency_record_lapsed(api: Any) -> None:
+    """The order id comes from (user, key): the same request resumes the same order and
+    payment; another request with the key is refused, whatever Powertools remembers."""
+    from chalicelib.core.errors import ValidationFailed
+
+    show = make_showtime()
+    order_id = service.idempotent_order_id("ann:k-old")
+    first = service.place_order("ann", show.showtime_id, ["A01", "A02"], None, order_id=order_id)
+    again = service.place_order("ann", show.showtime_id, ["A01", "A02"], None, order_id=order_id)
+    assert first["order"]["order_id"] == again["order"]["order_id"] == order_id
+    assert again["payment"] == first["payment"]
+    with pytest.raises(ValidationFailed):
+        service.place_order("ann", show.showtime_id, ["A03", "A04"], None, order_id=order_id)
+    assert cell(api, show.showtime_id, "A03")["status"] == "available"
