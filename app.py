@@ -3,19 +3,23 @@
 No business logic here: each area's routes live in ``chalicelib/api/<area>.py``.
 """
 
-from chalice import Chalice, CORSConfig
+from chalice import Chalice
 
-from chalicelib.api import accounts, booking, catalog, community, media, meta, middleware, search
-from chalicelib.core.config import get_settings
+from chalicelib.api import (
+    accounts,
+    booking,
+    catalog,
+    community,
+    cors,
+    media,
+    meta,
+    middleware,
+    search,
+)
 
 app = Chalice(app_name="marquee")
 app.api.binary_types = []  # every response is text (JSON, problem+json, HTML)
-app.api.cors = CORSConfig(
-    allow_origin=get_settings().cors_allowed_origins[0],
-    allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id"],
-    expose_headers=["X-Correlation-Id", "Retry-After", "ETag", "Location"],
-    max_age=600,
-)
+app.api.cors = cors.chalice_config()
 middleware.install(app)
 
 for blueprint in (

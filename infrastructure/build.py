@@ -15,18 +15,17 @@ from infrastructure.stages import StageSettings, stage_settings
 
 #: Local-stack settings that must not leak into a deployment's packaging.
 _LOCAL_ONLY = (
-    "SECRETS_ID",
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_DYNAMODB",
     "AWS_ENDPOINT_URL_S3",
     "AWS_ENDPOINT_URL_SQS",
     "AWS_ENDPOINT_URL_SES",
-    "STRIPE_API_KEY",
+    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
     "STRIPE_API_BASE",
-    "STRIPE_WEBHOOK_SECRET",
-    "JWT_SECRET",
-    "TICKET_HMAC_KEY",
-    "CURSOR_SECRET",
+    "JWT_KEYS_SECRET_ID",
+    "TICKET_KEYS_SECRET_ID",
+    "CURSOR_KEYS_SECRET_ID",
+    "STRIPE_SECRET_ID",
     "OUTBOX_DIR",
 )
 

@@ -66,7 +66,7 @@ class MarqueeStack(Stack):
             "EMAIL_SENDER": messaging.sender,
             "OPENSEARCH_URL": search.url,
             "SEARCH_BACKEND": "opensearch",
-            "SECRETS_ID": secrets.ids,
+            **secrets.environment(),
             "CORS_ALLOWED_ORIGINS": settings.frontend_origin,
             "POWERTOOLS_SERVICE_NAME": "marquee",
             "POWERTOOLS_METRICS_NAMESPACE": "Marquee",
@@ -82,8 +82,10 @@ class MarqueeStack(Stack):
             messaging=messaging,
             environment=environment,
         )
-        secrets.grant_read(roles["sweeper"])
-        secrets.grant_read(roles["reconciler"])  # the Stripe key and the ticket signing key
+        # Stripe and the ticket ring only (they settle orders and mail ticket codes): no JWT
+        # key, so neither can mint a token.
+        secrets.grant_read(roles["sweeper"], "stripe", "ticket")
+        secrets.grant_read(roles["reconciler"], "stripe", "ticket")
 
         api = Api(
             self,

@@ -1,7 +1,7 @@
 """Creates every resource the application expects, idempotently: tables (with GSIs, TTL
 and streams, from the pynamodb models), the media bucket with CORS for browser uploads,
-the e-mail queue with its dead-letter queue, the SES sender identity, and the
-localstripe webhook pointing at the local API.
+the e-mail queue with its dead-letter queue, the SES sender identity, the secrets (keys
+and Stripe) and the localstripe webhook pointing at the local API.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import requests
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
 from chalicelib.core.dynamo import create_missing_tables
+from chalicelib.core.secrets import reset_secrets, stripe_webhook_secret
+from local.env import LOCAL_SECRETS
 
 DLQ_MAX_RECEIVE_COUNT = 5
 STRIPE_WEBHOOK_ID = "marquee-local"
@@ -68,6 +70,18 @@ def verify_sender() -> None:
     client("ses").verify_email_identity(EmailAddress=get_settings().email_sender)
 
 
+def create_secrets() -> None:
+    """The local key rings and Stripe keys, under the ids the local environment names."""
+    secretsmanager = client("secretsmanager")
+    for field, (_, value) in LOCAL_SECRETS.items():
+        secret_id = getattr(get_settings(), field)
+        try:
+            secretsmanager.create_secret(Name=secret_id, SecretString=json.dumps(value))
+        except secretsmanager.exceptions.ResourceExistsException:
+            secretsmanager.put_secret_value(SecretId=secret_id, SecretString=json.dumps(value))
+    reset_secrets()
+
+
 def register_stripe_webhook(api_url: str) -> None:
     """Tell localstripe to send signed events to the local API's webhook route."""
     settings = get_settings()
@@ -75,7 +89,7 @@ def register_stripe_webhook(api_url: str) -> None:
         f"{settings.stripe_api_base}/_config/webhooks/{STRIPE_WEBHOOK_ID}",
         data={
             "url": f"{api_url}/payments/stripe/webhook",
-            "secret": settings.require("stripe_webhook_secret"),
+            "secret": stripe_webhook_secret(),
         },
         timeout=10,
     )
@@ -88,4 +102,5 @@ def bootstrap() -> list[str]:
     create_bucket()
     create_queues()
     verify_sender()
+    create_secrets()
     return created

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-#: Fixed, public, local-only secrets: the stand-ins accept any value, and these must
-#: never be used on AWS (where they come from Secrets Manager).
-LOCAL_SECRETS = {
-    "STRIPE_API_KEY": "sk_test_marquee_local",
-    "STRIPE_WEBHOOK_SECRET": "whsec_marquee_local",
-    "JWT_SECRET": "local-jwt-signing-key-change-me-0123456789",
-    "TICKET_HMAC_KEY": "local-ticket-hmac-key-0123456789",
-    "CURSOR_SECRET": "local-cursor-key-0123456789",
+
+def _ring(secret: str) -> dict[str, Any]:
+    return {"kid": "local", "secret": secret, "previous": []}
+
+
+#: Settings field -> (secret name after the prefix, value). Fixed, public, local-only
+#: secrets that the bootstrap puts into the Secrets Manager stand-in, in the shapes the CDK
+#: app deploys (``chalicelib.core.keys``), so tokens survive a restart of ``make dev``.
+#: The stand-ins accept any value; never use these on AWS.
+LOCAL_SECRETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "jwt_keys_secret_id": ("jwt-keys", _ring("local-jwt-signing-key-change-me-0123456789")),
+    "ticket_keys_secret_id": ("ticket-keys", _ring("local-ticket-signing-key-0123456789")),
+    "cursor_keys_secret_id": ("cursor-keys", _ring("local-cursor-signing-key-0123456789")),
+    "stripe_secret_id": (
+        "stripe",
+        {"stripe_api_key": "sk_test_marquee_local", "stripe_webhook_secret": "whsec_marquee_local"},
+    ),
 }
 
 
@@ -39,6 +49,7 @@ def local_environment(
         "AWS_ENDPOINT_URL_S3": moto,
         "AWS_ENDPOINT_URL_SQS": moto,
         "AWS_ENDPOINT_URL_SES": moto,
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER": moto,
         "MEDIA_BUCKET": f"{prefix}media",
         "EMAIL_QUEUE_NAME": f"{prefix}email",
         "EMAIL_SENDER": "no-reply@marquee.local",
@@ -51,5 +62,5 @@ def local_environment(
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "marquee",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
-        **LOCAL_SECRETS,
+        **{field.upper(): f"{prefix}{name}" for field, (name, _) in LOCAL_SECRETS.items()},
     }

@@ -36,9 +36,11 @@ class LocalStack:
         os.environ.update(self.environment())
         from chalicelib.core.aws import reset_clients
         from chalicelib.core.config import reset_settings
+        from chalicelib.core.secrets import reset_secrets
 
         reset_settings()
         reset_clients()
+        reset_secrets()
 
     def start_services(self) -> None:
         logs = self.state_dir / "logs"

@@ -121,3 +121,15 @@ def frozen_clock() -> Any:
     frozen = clock.FrozenClock(clock.now())
     clock.set_clock(frozen)
     return frozen
+
+
+@pytest.fixture
+def own_secrets(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Secrets of this test alone (``tests.support.secrets.OwnSecrets``), then the suite's."""
+    from tests.support.secrets import OwnSecrets
+
+    own = OwnSecrets(monkeypatch)
+    yield own
+    monkeypatch.undo()
+    own.forget()
+    own.delete_all()

@@ -20,8 +20,8 @@ from chalicelib.accounts.rules import (
     CodeState,
     CodeVerdict,
     Purpose,
+    code_message,
     generate_code,
-    hash_code,
     judge_code,
     normalize_email,
     resend_wait_seconds,
@@ -30,6 +30,7 @@ from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.email import EmailMessage, enqueue
 from chalicelib.core.errors import TooManyRequests, ValidationFailed
+from chalicelib.core.signing import InvalidSignature, keyed_digest, kid_of
 
 SUBJECTS = {
     Purpose.REGISTER: "Your Marquee sign-up code",
@@ -41,10 +42,12 @@ def _key(address: str, purpose: Purpose) -> str:
     return f"{purpose.value}#{address}"
 
 
-def _hash(code: str, address: str, purpose: Purpose) -> str:
-    return hash_code(
-        code, key=get_settings().require("jwt_secret"), address=address, purpose=purpose
-    )
+def _hash(code: str, address: str, purpose: Purpose, kid: str | None = None) -> str:
+    """Keyed hash (``<kid>.<HMAC>``, the jwt ring): a leaked table does not give the codes
+    away, 6 digits being easy to brute-force offline without the key. ``kid``: the key the
+    stored hash was made with, so a code sent just before a key rotation still matches."""
+    message = code_message(code, address=address, purpose=purpose)
+    return keyed_digest("jwt", "verification-code", message, kid)
 
 
 def invalid_code() -> ValidationFailed:
@@ -120,13 +123,16 @@ def check_code(email: str, purpose: Purpose, code: str) -> CodeSpend:
     returned as a ``CodeSpend`` for the caller's transaction."""
     settings = get_settings()
     address = normalize_email(email)
-    submitted = _hash(code, address, purpose)
     try:
         item: VerificationCode | None = VerificationCode.get(
             _key(address, purpose), consistent_read=True
         )
     except DoesNotExist:
         item = None
+    try:
+        submitted = _hash(code, address, purpose, kid_of(item.code_hash) if item else None)
+    except InvalidSignature:
+        raise invalid_code() from None  # hashed with a key retired past its window
     state = (
         None
         if item is None

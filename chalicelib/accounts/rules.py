@@ -5,7 +5,6 @@ No I/O here; the services read and write DynamoDB and hand the state to these.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -54,11 +53,10 @@ def generate_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
 
 
-def hash_code(code: str, *, key: str, address: str, purpose: Purpose) -> str:
-    """Keyed hash: a leaked table does not give the codes away (6 digits are easy to
-    brute-force offline without the key); bound to the address and purpose."""
-    message = f"{purpose.value}:{normalize_email(address)}:{code.strip()}".encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+def code_message(code: str, *, address: str, purpose: Purpose) -> bytes:
+    """What is hashed (with a key, ``chalicelib.accounts.codes``) in place of a code: bound
+    to the address and purpose, so a code for one is no code for another."""
+    return f"{purpose.value}:{normalize_email(address)}:{code.strip()}".encode()
 
 
 class CodeVerdict(StrEnum):

@@ -2,8 +2,10 @@
 
 The algorithm is pinned when decoding, so ``none`` and any other algorithm are rejected;
 ``typ`` keeps the two kinds apart (an access token is no refresh token and vice versa).
-The key comes from configuration, never from code. Expiry is checked against the
-injectable clock, not the wall clock, so it is testable without sleeping.
+The keys are the ``jwt`` ring (``chalicelib.core.signing``): the header's ``kid`` names the
+key that signed, so after a rotation tokens of the previous key still verify for the
+overlap window, and a token without a known kid is refused. Expiry is checked against
+the injectable clock, not the wall clock, so it is testable without sleeping.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import jwt
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Unauthorized
+from chalicelib.core.signing import current_key, verifying_key
 
 ALGORITHM = "HS256"
-ACCESS_TTL = timedelta(minutes=15)  # the default of ``access_token_ttl_seconds``
 ACCESS, REFRESH = "access", "refresh"
 
 
@@ -39,8 +41,9 @@ class RefreshClaims:
     family_id: str
 
 
-def _key() -> str:
-    return get_settings().require("jwt_secret")
+def _encode(claims: dict[str, Any]) -> str:
+    key = current_key("jwt")
+    return jwt.encode(claims, key.secret, algorithm=ALGORITHM, headers={"kid": key.kid})
 
 
 def access_ttl() -> timedelta:
@@ -57,7 +60,7 @@ def issue_access_token(user_id: str, roles: list[str] | frozenset[str] | set[str
         "jti": uuid.uuid4().hex,
         "typ": ACCESS,
     }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM)
+    return _encode(claims)
 
 
 def issue_refresh_token(
@@ -71,14 +74,18 @@ def issue_refresh_token(
         "fam": family_id,
         "typ": REFRESH,
     }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM)
+    return _encode(claims)
 
 
 def _decode(token: str, typ: str, what: str) -> dict[str, Any]:
     try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        key = verifying_key("jwt", kid) if isinstance(kid, str) else None
+        if key is None:
+            raise Unauthorized(f"The {what} is not valid.")
         claims: dict[str, Any] = jwt.decode(
             token,
-            _key(),
+            key.secret,
             algorithms=[ALGORITHM],
             # Time claims are checked below against the injectable clock, not pyjwt's.
             options={

@@ -4,7 +4,7 @@
   and a 500 never carries a stack trace;
 - bodies over the configured limit are refused with 413 before any parsing;
 - a correlation id per request is logged and returned in ``X-Correlation-Id``;
-- CORS for the configured browser origins.
+- CORS for the configured browser origins (``chalicelib.api.cors``).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any
 from chalice import Chalice, Response
 from chalice.app import Request
 
+from chalicelib.api.cors import add_cors_headers
 from chalicelib.api.problems import PROBLEM_JSON, problem, response_for
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import PayloadTooLarge
 from chalicelib.core.observability import logger, metrics, tracer
 
 CORRELATION_HEADER = "X-Correlation-Id"
-EXPOSED_HEADERS = "X-Correlation-Id, Retry-After, ETag, Location"
 
 
 def install(app: Chalice) -> None:
@@ -42,7 +42,7 @@ def install(app: Chalice) -> None:
             response = response_for(exc)
         response = _as_problem(response)
         response.headers[CORRELATION_HEADER] = correlation_id
-        _add_cors(event, response)
+        add_cors_headers(event, response)
         _record(event, response)
         return response
 
@@ -79,17 +79,6 @@ def _as_problem(response: Response) -> Response:
         detail = "An unexpected error occurred."
     keep = {k: str(v) for k, v in response.headers.items() if k.lower() in {"allow", "retry-after"}}
     return problem(response.status_code, detail=detail, headers=keep)
-
-
-def _add_cors(event: Request, response: Response) -> None:
-    origin = event.headers.get("origin")
-    if origin and origin in get_settings().cors_allowed_origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        response.headers["Vary"] = "Origin"
-    else:
-        # Chalice's static CORS config names one origin; never echo it to a stranger.
-        response.headers.pop("Access-Control-Allow-Origin", None)
 
 
 def _record(event: Request, response: Response) -> None:

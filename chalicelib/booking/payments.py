@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from chalicelib.booking.models import Order
 from chalicelib.booking.rules import IntentFacts, signature_time_problem
 from chalicelib.core import clock
-from chalicelib.core.config import get_settings
 from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.core.observability import logger
+from chalicelib.core.secrets import stripe_webhook_secret
 from chalicelib.core.stripe_api import stripe_client
 
 #: PaymentIntent states in which money may still move: cancelling is refused then
@@ -188,13 +188,14 @@ def verified_event(payload: bytes, signature: str | None) -> WebhookEvent:
     would build an object from any JSON and fail on one that is not an object."""
     import stripe
 
+    secret = stripe_webhook_secret()  # 503 until an operator has set it: Stripe retries
     if not signature:
         raise BadRequest("Missing Stripe-Signature header.")
     try:
         stripe.WebhookSignature.verify_header(
             payload,
             signature,
-            get_settings().require("stripe_webhook_secret"),
+            secret,
             tolerance=SIGNATURE_TOLERANCE_SECONDS,
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:

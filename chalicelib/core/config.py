@@ -1,100 +1,84 @@
-"""One settings object, read from the environment once per container.
+"""One settings object, read from the environment once per container (pydantic-settings).
 
-On AWS the environment comes from `.chalice/config.json` and the CDK app (which also
-points ``SECRETS_ID`` at a Secrets Manager secret holding the keys); locally `local/`
-sets it. Nothing else in the code reads ``os.environ``: ask ``get_settings()``.
+Every field is an environment variable: its upper-case name, or the alias given below
+where AWS names it (``AWS_REGION``, ``AWS_ENDPOINT_URL_*``). On AWS the environment comes
+from the CDK app; locally `local/` sets it. Nothing else in the code reads ``os.environ``:
+ask ``get_settings()``.
+
+Settings hold no secret values, only the ids of the Secrets Manager secrets that hold
+them: ``chalicelib.core.secrets`` fetches those on first use and reloads them on a TTL,
+so a rotated key reaches warm containers without a redeploy.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-#: Environment variable -> settings field. Secrets are marked so they never get logged.
-ENV_VARS: dict[str, str] = {
-    "STAGE": "stage",
-    "AWS_REGION": "region",
-    "TABLE_PREFIX": "table_prefix",
-    "AWS_ENDPOINT_URL_DYNAMODB": "dynamodb_endpoint",
-    "AWS_ENDPOINT_URL_S3": "s3_endpoint",
-    "AWS_ENDPOINT_URL_SQS": "sqs_endpoint",
-    "AWS_ENDPOINT_URL_SES": "ses_endpoint",
-    "MEDIA_BUCKET": "media_bucket",
-    "EMAIL_QUEUE_NAME": "email_queue_name",
-    "EMAIL_SENDER": "email_sender",
-    "STRIPE_API_KEY": "stripe_api_key",
-    "STRIPE_API_BASE": "stripe_api_base",
-    "STRIPE_WEBHOOK_SECRET": "stripe_webhook_secret",
-    "JWT_SECRET": "jwt_secret",
-    "TICKET_HMAC_KEY": "ticket_hmac_key",
-    "CURSOR_SECRET": "cursor_secret",
-    "CORS_ALLOWED_ORIGINS": "cors_allowed_origins",
-    "SEARCH_BACKEND": "search_backend",
-    "SEARCH_SQLITE_PATH": "search_sqlite_path",
-    "OPENSEARCH_URL": "opensearch_url",
-    "OPENSEARCH_REPLICAS": "opensearch_replicas",
-    "SECRETS_ID": "secrets_id",
-    "OUTBOX_DIR": "outbox_dir",
-    "CINEMA_TIMEZONE": "cinema_timezone",
-    "MEDIA_BASE_URL": "media_base_url",
-    "MAX_SEATS_PER_ORDER": "max_seats_per_order",
-    "HOLD_MINUTES": "hold_minutes",
-    "SALES_CLOSE_MINUTES": "sales_close_minutes",
-    "PAID_CANCEL_MINUTES": "paid_cancel_minutes",
-    "STRANDED_SEAT_RULE": "stranded_seat_rule",
-    "RATE_LIMIT_ANONYMOUS_PER_MINUTE": "rate_limit_anonymous_per_minute",
-    "RATE_LIMIT_USER_PER_MINUTE": "rate_limit_user_per_minute",
-    "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
-    "REFRESH_TOKEN_TTL_SECONDS": "refresh_token_ttl_seconds",
-    "LOGIN_MAX_FAILURES": "login_max_failures",
-    "LOGIN_LOCKOUT_SECONDS": "login_lockout_seconds",
-    "ARGON2_TIME_COST": "argon2_time_cost",
-    "ARGON2_MEMORY_KIB": "argon2_memory_kib",
-    "ARGON2_PARALLELISM": "argon2_parallelism",
-}
-
-SECRET_FIELDS = frozenset(
-    {"stripe_api_key", "stripe_webhook_secret", "jwt_secret", "ticket_hmac_key", "cursor_secret"}
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
 )
+
+DAY = 24 * 3600
 
 
 class ConfigError(RuntimeError):
     """The environment does not describe a usable configuration."""
 
 
-class Settings(BaseModel):
+class Settings(BaseSettings):
     """Everything configurable. Domain numbers marked *config* in DOMAIN.md live here too."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="forbid",
+        case_sensitive=False,
+        env_ignore_empty=True,  # an empty variable means "not set", so the default applies
+        validate_by_name=True,  # tests and tools may pass field names
+    )
 
     stage: str = "local"
-    region: str = "us-east-1"
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     table_prefix: str = "marquee-local-"
-    dynamodb_endpoint: str | None = None
-    s3_endpoint: str | None = None
-    sqs_endpoint: str | None = None
-    ses_endpoint: str | None = None
+    dynamodb_endpoint: str | None = Field(
+        default=None, validation_alias="AWS_ENDPOINT_URL_DYNAMODB"
+    )
+    s3_endpoint: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_S3")
+    sqs_endpoint: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_SQS")
+    ses_endpoint: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_SES")
+    secretsmanager_endpoint: str | None = Field(
+        default=None, validation_alias="AWS_ENDPOINT_URL_SECRETS_MANAGER"
+    )
     media_bucket: str = "marquee-local-media"
     email_queue_name: str = "marquee-local-email"
     email_sender: str = "no-reply@marquee.local"
-    stripe_api_key: str = ""
     stripe_api_base: str | None = None
-    stripe_webhook_secret: str = ""
-    jwt_secret: str = ""
-    ticket_hmac_key: str = ""
-    cursor_secret: str = ""
-    cors_allowed_origins: tuple[str, ...] = ("http://localhost:3000",)
+    # Comma-separated in the environment; the first one is Chalice's static CORS origin.
+    cors_allowed_origins: Annotated[tuple[str, ...], NoDecode] = ("http://localhost:3000",)
     search_backend: Literal["sqlite", "opensearch"] = "sqlite"
     search_sqlite_path: str = ".local/search.sqlite3"
     opensearch_url: str | None = None
     # Replicas of the search index: 0 on a single-node domain (else it stays yellow).
     opensearch_replicas: int = Field(default=1, ge=0, le=5)
-    secrets_id: str | None = None
     outbox_dir: str | None = None
+
+    # Secrets (ids or ARNs in Secrets Manager; the values never pass through settings)
+    jwt_keys_secret_id: str | None = None  # signs access/refresh tokens and code hashes
+    ticket_keys_secret_id: str | None = None  # signs ticket codes
+    cursor_keys_secret_id: str | None = None  # signs pagination cursors
+    stripe_secret_id: str | None = None  # {"stripe_api_key", "stripe_webhook_secret"}
+    # How long a fetched secret is used before it is fetched again (Powertools max_age).
+    secrets_max_age_seconds: int = Field(default=300, ge=0)
+    # How long a retired signing key still verifies after a rotation. JWT: the refresh
+    # token's life, so a planned rotation signs nobody out. Tickets: codes were e-mailed
+    # with the order, so they must verify until any show sold before the rotation is over.
+    jwt_key_overlap_seconds: int = Field(default=14 * DAY, ge=0)
+    ticket_key_overlap_seconds: int = Field(default=365 * DAY, ge=0)
+    cursor_key_overlap_seconds: int = Field(default=1 * DAY, ge=0)
 
     # HTTP
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
@@ -116,7 +100,7 @@ class Settings(BaseModel):
     rate_limit_anonymous_per_minute: int = Field(default=100, gt=0)
     rate_limit_user_per_minute: int = Field(default=1000, gt=0)
     access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
-    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=14 * DAY, gt=0)
     code_ttl_seconds: int = Field(default=5 * 60, gt=0)
     code_resend_seconds: int = Field(default=60, gt=0)
     code_max_attempts: int = Field(default=5, gt=0)
@@ -128,6 +112,26 @@ class Settings(BaseModel):
     argon2_memory_kib: int = Field(default=64 * 1024, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
     upload_url_ttl_seconds: int = Field(default=10 * 60, gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment only: no .env file or secrets directory changes behaviour unseen.
+        return init_settings, env_settings
+
+    @classmethod
+    def env_names(cls) -> dict[str, str]:
+        """Settings field -> the environment variable that sets it."""
+        return {
+            name: str(info.validation_alias or name).upper()
+            for name, info in cls.model_fields.items()
+        }
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
@@ -146,41 +150,23 @@ class Settings(BaseModel):
             "s3": self.s3_endpoint,
             "sqs": self.sqs_endpoint,
             "ses": self.ses_endpoint,
+            "secretsmanager": self.secretsmanager_endpoint,
         }.get(service)
 
     def require(self, field: str) -> str:
-        """A secret or setting a code path cannot work without; fail loudly, not later."""
+        """A setting a code path cannot work without; fail loudly, not later."""
         value = getattr(self, field)
         if not value:
             raise ConfigError(f"setting {field!r} is not configured")
         return str(value)
 
-    def redacted(self) -> dict[str, Any]:
-        return {k: ("***" if k in SECRET_FIELDS and v else v) for k, v in self.model_dump().items()}
 
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {
-            field: env[var] for var, field in ENV_VARS.items() if env.get(var) not in (None, "")
-        }
-        # One or more secrets, comma-separated (infrastructure/ generates one per key).
-        for secret_id in (values.get("secrets_id") or "").split(","):
-            if secret_id.strip():
-                values.update(_load_secret(secret_id.strip(), values.get("region", "us-east-1")))
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            raise ConfigError(f"invalid configuration: {exc}") from exc
-
-
-def _load_secret(secret_id: str, region: str) -> dict[str, str]:
-    """Keys held in one Secrets Manager JSON secret, fetched once per cold start."""
-    import boto3
-
-    raw = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)
-    data = json.loads(raw["SecretString"])
-    return {field: str(data[field]) for field in SECRET_FIELDS if data.get(field)}
+def load_settings() -> Settings:
+    """Settings from the current environment; an invalid value is a ``ConfigError``."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from exc
 
 
 _lock = threading.Lock()
@@ -192,7 +178,7 @@ def get_settings() -> Settings:
     if _settings is None:
         with _lock:
             if _settings is None:
-                _settings = Settings.from_env()
+                _settings = load_settings()
     return _settings
 
 

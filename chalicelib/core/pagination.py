@@ -1,23 +1,19 @@
 """Cursor pagination: ``?limit=&cursor=`` in, ``{"items", "next_cursor"}`` out.
 
-A cursor wraps DynamoDB's ``LastEvaluatedKey`` with an HMAC over the key *and the list
-it belongs to* (its scope), so a client cannot forge a key or replay a cursor on another
-list. A tampered cursor is a 400.
+A cursor is DynamoDB's ``LastEvaluatedKey`` signed (``chalicelib.core.signing``, the
+``cursor`` ring) with the list it belongs to (its scope) as the salt, so a client cannot
+forge a key or replay a cursor on another list. A tampered cursor is a 400.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.core.config import get_settings
 from chalicelib.core.errors import BadRequest
+from chalicelib.core.signing import InvalidSignature, sign, unsign
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -39,36 +35,26 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def _key() -> bytes:
-    return get_settings().require("cursor_secret").encode()
-
-
-def _sign(scope: str, payload: bytes) -> bytes:
-    return hmac.new(_key(), scope.encode() + b"\x00" + payload, hashlib.sha256).digest()[:16]
+def _salt(scope: str) -> str:
+    return f"cursor:{scope}"
 
 
 def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
     if not last_key:
         return None
-    payload = json.dumps(last_key, separators=(",", ":"), sort_keys=True, default=str).encode()
-    token = _sign(scope, payload) + payload
-    return base64.urlsafe_b64encode(token).decode().rstrip("=")
+    return sign("cursor", _salt(scope), last_key)
 
 
 def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
     if not cursor:
         return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        signature, payload = raw[:16], raw[16:]
-        if len(signature) != 16 or not hmac.compare_digest(signature, _sign(scope, payload)):
-            raise ValueError("bad signature")
-        key = json.loads(payload)
-        if not isinstance(key, dict):
-            raise ValueError("not a key")
-        return key
-    except (ValueError, TypeError) as exc:
+        key = unsign("cursor", _salt(scope), cursor)
+    except InvalidSignature as exc:
         raise BadRequest("The cursor is not valid for this list.") from exc
+    if not isinstance(key, dict):
+        raise BadRequest("The cursor is not valid for this list.")
+    return key
 
 
 def paginate(

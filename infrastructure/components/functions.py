@@ -160,12 +160,21 @@ class Functions(Construct):
             )
 
         def every_minute(key: str, handler: str, rule_id: str) -> lambda_.Function:
-            """A scheduled function that mails what it did (and reads the keys)."""
+            """A scheduled function that mails what it did. It reads the Stripe keys and the
+            ticket ring (a settled order's e-mail carries ticket codes), no other secret."""
             fn = function(
                 key,
                 handler,
                 Duration.seconds(55),
-                {k: environment[k] for k in ("EMAIL_QUEUE_NAME", "EMAIL_SENDER", "SECRETS_ID")},
+                {
+                    k: environment[k]
+                    for k in (
+                        "EMAIL_QUEUE_NAME",
+                        "EMAIL_SENDER",
+                        "STRIPE_SECRET_ID",
+                        "TICKET_KEYS_SECRET_ID",
+                    )
+                },
             )
             events.Rule(
                 self,

@@ -1,9 +1,14 @@
-"""Secrets Manager secrets holding the keys; the Lambdas read them at cold start.
+"""Secrets Manager secrets: one signing-key ring per use, and the Stripe keys.
 
-``SECRETS_ID`` lists them (comma-separated) and ``chalicelib.core.config`` merges their JSON
-fields, named like the ``Settings`` fields. Each signing key is its own generated secret
-(a generator fills one field per secret), so no key value ever appears in the template;
-the Stripe secret is created with empty values for an operator to fill in (see README).
+Each ring (``jwt``, ``ticket``, ``cursor``) is generated in the shape
+``chalicelib.core.keys`` reads: the template holds the kid and an empty list of previous
+keys, the generator fills ``secret``, so no key value ever appears in the template.
+``python -m chalicelib.core.rotate`` rotates a ring later (README, Rotating secrets).
+The Stripe secret is created with empty values for an operator to fill in; until then
+the app answers 503 ``payments-not-configured`` wherever it needs Stripe.
+
+Each Lambda gets the ids of, and read access to, only the secrets it uses
+(``environment`` and ``grant_read`` take the names).
 """
 
 from __future__ import annotations
@@ -15,16 +20,23 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from chalicelib.core.config import Settings
+from chalicelib.core.keys import INITIAL_KID
+from chalicelib.core.signing import RINGS
 from infrastructure.nag import acknowledge
 from infrastructure.stages import StageSettings
 
-#: Generated signing keys: Settings field -> secret name suffix.
-GENERATED_KEYS = {
-    "jwt_secret": "jwt",
-    "ticket_hmac_key": "ticket-hmac",
-    "cursor_secret": "cursor",
-}
+STRIPE = "stripe"
 STRIPE_FIELDS = ("stripe_api_key", "stripe_webhook_secret")
+#: Secret name -> the ``Settings`` field, so the environment variable, carrying its ARN.
+SETTINGS_FIELDS: dict[str, str] = {
+    **{ring: f"{ring}_keys_secret_id" for ring in RINGS},
+    STRIPE: "stripe_secret_id",
+}
+ENV_VARS = {name: Settings.env_names()[field] for name, field in SETTINGS_FIELDS.items()}
+#: What a generated ring looks like before the generator adds ``secret``.
+RING_TEMPLATE = {"kid": INITIAL_KID, "previous": []}
+RING_SECRET_LENGTH = 64
 
 
 class Secrets(Construct):
@@ -32,26 +44,26 @@ class Secrets(Construct):
         super().__init__(scope, id)
         removal = RemovalPolicy.RETAIN if settings.prod else RemovalPolicy.DESTROY
         self.secrets: dict[str, secretsmanager.Secret] = {}
-        for field, suffix in GENERATED_KEYS.items():
-            self.secrets[suffix] = secretsmanager.Secret(
+        for ring in RINGS:
+            self.secrets[ring] = secretsmanager.Secret(
                 self,
-                "".join(p.capitalize() for p in suffix.split("-")),
-                secret_name=f"marquee/{settings.stage}/{suffix}",
-                description=f"Marquee {settings.stage}: {field}",
+                f"{ring.capitalize()}Keys",
+                secret_name=f"marquee/{settings.stage}/{ring}",
+                description=f"Marquee {settings.stage}: {ring} signing keys (a key ring)",
                 generate_secret_string=secretsmanager.SecretStringGenerator(
-                    secret_string_template="{}",
-                    generate_string_key=field,
-                    password_length=64,
+                    secret_string_template=json.dumps(RING_TEMPLATE),
+                    generate_string_key="secret",
+                    password_length=RING_SECRET_LENGTH,
                     exclude_punctuation=True,
                 ),
                 removal_policy=removal,
             )
-        self.secrets["stripe"] = secretsmanager.Secret(
+        self.secrets[STRIPE] = secretsmanager.Secret(
             self,
             "Stripe",
             secret_name=f"marquee/{settings.stage}/stripe",
             description=f"Marquee {settings.stage}: Stripe API key and webhook signing secret",
-            # Empty placeholders (not secret); the app skips empty fields until filled in.
+            # Empty placeholders (not secret): payments answer 503 until they are filled in.
             secret_string_value=SecretValue.unsafe_plain_text(
                 json.dumps(dict.fromkeys(STRIPE_FIELDS, ""))
             ),
@@ -61,16 +73,21 @@ class Secrets(Construct):
             acknowledge(
                 secret,
                 "AwsSolutions-SMG4",
-                "Signing keys are rotated by hand (rotating the JWT or cursor key logs "
-                "everyone out and breaks open cursors, so it is a planned event); Stripe "
-                "keys are rotated in the Stripe dashboard.",
+                "Key rings are rotated by an operator with `python -m chalicelib.core.rotate` "
+                "(the previous key keeps verifying for an overlap window, so nobody is signed "
+                "out); Stripe keys are rolled in the Stripe dashboard (README runbook).",
             )
 
     @property
     def ids(self) -> str:
-        """The ``SECRETS_ID`` value: every secret's ARN, comma-separated."""
+        """Every secret's ARN, comma-separated (a stack output for operators)."""
         return ",".join(s.secret_arn for s in self.secrets.values())
 
-    def grant_read(self, grantee: iam.IGrantable) -> None:
-        for secret in self.secrets.values():
-            secret.grant_read(grantee)
+    def environment(self, *names: str) -> dict[str, str]:
+        """The ``*_SECRET_ID`` variables for the named secrets (all when none are named)."""
+        return {ENV_VARS[name]: self.secrets[name].secret_arn for name in names or self.secrets}
+
+    def grant_read(self, grantee: iam.IGrantable, *names: str) -> None:
+        """Read access to the named secrets (all when none are named)."""
+        for name in names or self.secrets:
+            self.secrets[name].grant_read(grantee)

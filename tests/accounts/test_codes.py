@@ -4,6 +4,7 @@ single use, 5 wrong tries, stored hashed."""
 from typing import Any
 
 from chalicelib.accounts.models import VerificationCode
+from chalicelib.core.signing import current_key
 from tests.accounts.support import PASSWORD, register
 
 EMAIL = "ann@example.com"
@@ -38,7 +39,8 @@ def test_codes_are_stored_hashed(api: Any, mailbox: Any) -> None:
     [item] = list(VerificationCode.scan())
     stored = item.attribute_values
     assert all(code not in str(value) for value in stored.values())
-    assert len(item.code_hash) == 64
+    kid, _, digest = item.code_hash.partition(".")
+    assert kid == current_key("jwt").kid and len(digest) == 43  # HMAC-SHA256, base64url
 
 
 def test_register_code_for_an_existing_email_is_409_and_nothing_is_sent(

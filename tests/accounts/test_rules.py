@@ -12,8 +12,8 @@ from chalicelib.accounts.rules import (
     LoginKind,
     Purpose,
     after_failure,
+    code_message,
     generate_code,
-    hash_code,
     judge_code,
     locked_seconds,
     login_kind,
@@ -49,12 +49,12 @@ def test_codes_are_six_random_digits() -> None:
     assert len(codes) > 40
 
 
-def test_a_code_hash_is_bound_to_key_address_and_purpose() -> None:
-    base = hash_code("123456", key="k", address="a@x.io", purpose=Purpose.REGISTER)
-    assert base == hash_code("123456", key="k", address="A@X.io", purpose=Purpose.REGISTER)
-    assert base != hash_code("123456", key="k", address="a@x.io", purpose=Purpose.RESET_PASSWORD)
-    assert base != hash_code("123456", key="k", address="b@x.io", purpose=Purpose.REGISTER)
-    assert base != hash_code("123456", key="other", address="a@x.io", purpose=Purpose.REGISTER)
+def test_what_a_code_hash_covers_is_bound_to_address_and_purpose() -> None:
+    base = code_message("123456", address="a@x.io", purpose=Purpose.REGISTER)
+    assert base == code_message(" 123456", address="A@X.io", purpose=Purpose.REGISTER)
+    assert base != code_message("123456", address="a@x.io", purpose=Purpose.RESET_PASSWORD)
+    assert base != code_message("123456", address="b@x.io", purpose=Purpose.REGISTER)
+    assert base != code_message("123457", address="a@x.io", purpose=Purpose.REGISTER)
 
 
 def _state(**changes: object) -> CodeState:

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.accounts.tokens import issue_access_token
-from chalicelib.core.config import get_settings
+from chalicelib.core.signing import current_key
 from tests.accounts.support import login, register
 
 SECRET_CLAIMS = {"sub": "u1", "roles": ["admin"], "iat": 1, "jti": "x", "typ": "access"}
@@ -50,27 +50,42 @@ def test_an_access_token_expires_after_fifteen_minutes(
     assert _me(api, token) == 401
 
 
+def _kid() -> dict[str, str]:
+    return {"kid": current_key("jwt").kid}
+
+
 def test_an_unsigned_token_is_refused(api: Any) -> None:
-    unsigned = jwt.encode(_claims(), key=None, algorithm="none")
+    unsigned = jwt.encode(_claims(), key=None, algorithm="none", headers=_kid())
     assert _me(api, unsigned) == 401
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_a_token_signed_with_another_algorithm_is_refused(api: Any) -> None:
-    secret = get_settings().jwt_secret
-    assert _me(api, jwt.encode(_claims(), secret, algorithm="HS512")) == 401
+    secret = current_key("jwt").secret
+    assert _me(api, jwt.encode(_claims(), secret, algorithm="HS512", headers=_kid())) == 401
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    assert _me(api, jwt.encode(_claims(), pem, algorithm="RS256")) == 401
-    assert _me(api, jwt.encode(_claims(), secret, algorithm="HS256")) != 401  # control
+    assert _me(api, jwt.encode(_claims(), pem, algorithm="RS256", headers=_kid())) == 401
+    assert _me(api, jwt.encode(_claims(), secret, algorithm="HS256", headers=_kid())) != 401
 
 
 def test_a_token_signed_with_another_key_is_refused(api: Any) -> None:
-    assert _me(api, jwt.encode(_claims(), "guessed-key-" * 4, algorithm="HS256")) == 401
+    guessed = "guessed-key-" * 4
+    assert _me(api, jwt.encode(_claims(), guessed, algorithm="HS256", headers=_kid())) == 401
+    assert _me(api, jwt.encode(_claims(), guessed, algorithm="HS256")) == 401  # no kid
+
+
+def test_a_token_without_a_known_kid_is_refused(api: Any) -> None:
+    secret = current_key("jwt").secret  # even the right key: the kid must name it
+    assert _me(api, jwt.encode(_claims(), secret, algorithm="HS256")) == 401
+    accepted = jwt.encode(_claims(), secret, algorithm="HS256", headers=_kid())
+    assert _me(api, accepted) != 401  # the user does not exist, but the token is good
+    forged_kid = {"kid": "no-such-kid"}
+    assert _me(api, jwt.encode(_claims(), secret, algorithm="HS256", headers=forged_kid)) == 401
 
 
 def test_an_access_token_is_not_a_refresh_token(api: Any, mailbox: Any) -> None:
@@ -153,6 +168,7 @@ def test_a_refreshed_access_token_carries_the_current_roles(api: Any, mailbox: A
     claims = jwt.decode(renewed["access_token"], options={"verify_signature": False})
     assert claims["roles"] == ["staff", "user"]
     assert claims["typ"] == "access" and {"sub", "iat", "exp", "jti"} <= set(claims)
+    assert jwt.get_unverified_header(renewed["access_token"])["kid"] == current_key("jwt").kid
 
 
 def test_garbage_refresh_tokens_are_401(api: Any) -> None:

@@ -150,9 +150,9 @@ def signed_event(
 
     import stripe
 
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.secrets import stripe_webhook_secret
 
-    key = secret or get_settings().require("stripe_webhook_secret")
+    key = secret or stripe_webhook_secret()
     timestamp = clock.epoch_seconds() if signed_at is None else signed_at
     event = {
         "id": event_id or f"evt_{uuid.uuid4().hex[:16]}",
@@ -169,10 +169,10 @@ def sign(body: str, signed_at: int | None = None) -> str:
     """A ``Stripe-Signature`` for any body (malformed events must still pass the signature)."""
     import stripe
 
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.secrets import stripe_webhook_secret
 
     timestamp = clock.epoch_seconds() if signed_at is None else signed_at
-    secret = get_settings().require("stripe_webhook_secret")
+    secret = stripe_webhook_secret()
     return str(stripe.WebhookSignature.generate_signature_header(body, secret, timestamp))
 
 

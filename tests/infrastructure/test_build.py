@@ -36,9 +36,9 @@ def test_packaging_uses_the_stage_environment_and_drops_local_settings() -> None
     settings = stage_settings(lookup(cli_context("dev")))
     environ = {
         "TABLE_PREFIX": "test-",
-        "SECRETS_ID": "local-secret",
+        "JWT_KEYS_SECRET_ID": "test-jwt-keys",
         "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8001",
-        "JWT_SECRET": "local",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://127.0.0.1:8002",
         "PATH": "/bin",
     }
 
@@ -47,7 +47,11 @@ def test_packaging_uses_the_stage_environment_and_drops_local_settings() -> None
     assert environ["TABLE_PREFIX"] == "marquee-dev-"
     assert environ["AWS_REGION"] == settings.region
     assert environ["CORS_ALLOWED_ORIGINS"] == settings.frontend_origin
-    assert not {"SECRETS_ID", "AWS_ENDPOINT_URL_DYNAMODB", "JWT_SECRET"} & set(environ)
+    assert not {
+        "JWT_KEYS_SECRET_ID",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    } & set(environ)
     assert environ["PATH"] == "/bin"
 
 

@@ -16,7 +16,9 @@ from tests.infrastructure.helpers import (
     role_statements,
 )
 
-#: Environment each function reads (``chalicelib.core.config.ENV_VARS``).
+#: What settling an order needs: Stripe, and the ticket ring for the e-mailed ticket codes.
+SETTLING_SECRETS = ("STRIPE_SECRET_ID", "TICKET_KEYS_SECRET_ID")
+#: Environment each function reads (``chalicelib.core.config.Settings.env_names()``).
 NEEDS = {
     "api": {
         "STAGE",
@@ -27,13 +29,16 @@ NEEDS = {
         "EMAIL_SENDER",
         "OPENSEARCH_URL",
         "SEARCH_BACKEND",
-        "SECRETS_ID",
+        "JWT_KEYS_SECRET_ID",
+        "TICKET_KEYS_SECRET_ID",
+        "CURSOR_KEYS_SECRET_ID",
+        "STRIPE_SECRET_ID",
         "CORS_ALLOWED_ORIGINS",
     },
     "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER"},
     "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL"},
-    "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", "SECRETS_ID"},
-    "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", "SECRETS_ID"},
+    "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
+    "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
 }
 #: Actions that have no resource-level permissions, so ``*`` is their only resource.
 UNSCOPED = {
@@ -53,6 +58,13 @@ def statements_of(template: dict[str, Any], stage: str, key: str) -> list[dict[s
     role_id = ref_id(lambda_named(template, stage, key)["Role"])
     assert role_id is not None
     return role_statements(template, role_id)
+
+
+def secret_id(template: dict[str, Any], name: str) -> str:
+    for logical_id, secret in resources(template, "AWS::SecretsManager::Secret").items():
+        if secret["Properties"]["Name"].endswith(f"/{name}"):
+            return logical_id
+    raise AssertionError(f"no secret {name}")
 
 
 def table_id(template: dict[str, Any], stage: str, short: str) -> str:
@@ -96,8 +108,9 @@ def test_the_api_environment_is_wired_from_the_resources(synth: Any, template: A
     assert ref_id(env["MEDIA_BUCKET"]) == bucket
     assert ref_id(env["EMAIL_QUEUE_NAME"]) == queue
     assert mentions(env["OPENSEARCH_URL"], domain)
+    secret_ids = [env[v] for v in env if v.endswith("_SECRET_ID")]
     for secret in resources(template, "AWS::SecretsManager::Secret"):
-        assert mentions(env["SECRETS_ID"], secret)
+        assert sum(mentions(secret_id, secret) for secret_id in secret_ids) == 1
     origin = "https://marquee.example.com" if synth.stage == "prod" else "http://localhost:3000"
     assert env["CORS_ALLOWED_ORIGINS"] == origin
 
@@ -144,10 +157,20 @@ def test_the_indexer_reads_the_movies_stream_and_writes_search_not_tables(
 def test_the_sweeper_writes_tables_reads_keys_and_queues_mail_only(
     synth: Any, template: Any
 ) -> None:
-    actions = {a for a, _ in actions_on(statements_of(template, synth.stage, "sweeper"))}
+    pairs = actions_on(statements_of(template, synth.stage, "sweeper"))
+    actions = {a for a, _ in pairs}
     assert actions >= DYNAMODB_WRITES
     assert {"secretsmanager:GetSecretValue", "sqs:SendMessage"} <= actions
     assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
+    assert_reads_only_the_settling_secrets(template, pairs)
+
+
+def assert_reads_only_the_settling_secrets(template: Any, pairs: list[tuple[str, Any]]) -> None:
+    """Stripe and the ticket ring: no JWT key, so a scheduled function mints no token."""
+    allowed = [secret_id(template, "stripe"), secret_id(template, "ticket")]
+    for action, resource in pairs:
+        if action.startswith("secretsmanager:"):
+            assert any(mentions(resource, s) for s in allowed), (action, resource)
 
 
 def test_the_reconciler_settles_with_the_booking_tables_reads_keys_and_queues_mail_only(
@@ -165,6 +188,7 @@ def test_the_reconciler_settles_with_the_booking_tables_reads_keys_and_queues_ma
     for action, resource in pairs:
         if action.startswith("dynamodb:"):
             assert any(mentions(resource, table) for table in allowed), (action, resource)
+    assert_reads_only_the_settling_secrets(template, pairs)
 
 
 def test_the_api_reaches_every_table_and_its_indexes(synth: Any, template: Any) -> None:

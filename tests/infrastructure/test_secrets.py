@@ -1,56 +1,78 @@
-"""The deployment keeps each key in its own secret and lists them all in ``SECRETS_ID``;
-the settings merge them at cold start. Checked against the Secrets Manager of the local
-stand-in (moto), with the secrets the stack creates: generated keys plus a Stripe secret
-whose fields are still empty."""
+"""The stack generates one key ring per use in the shape ``chalicelib.core.keys`` reads, and a
+Stripe secret left empty for an operator. A ring generated as the template says is put into
+the Secrets Manager stand-in (moto) and used to sign and verify for real."""
 
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from typing import Any
 
-import boto3
-import pytest
-
-from chalicelib.core.config import Settings
-from infrastructure.components.secrets import GENERATED_KEYS, STRIPE_FIELDS
+from chalicelib.booking.tickets import read_code, ticket_code
+from chalicelib.core.keys import INITIAL_KID, Keyring
+from chalicelib.core.signing import RINGS, current_key
+from infrastructure.components.secrets import ENV_VARS, STRIPE_FIELDS
 from tests.infrastructure.helpers import resources
+from tests.support.secrets import ring_field
 
 
-def test_settings_merge_every_listed_secret_and_skip_empty_fields(
-    stack: Any, monkeypatch: pytest.MonkeyPatch
+def _generated(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Secret name -> the value Secrets Manager generates from the template's instructions."""
+    values = {}
+    for secret in resources(template, "AWS::SecretsManager::Secret").values():
+        props = secret["Properties"]
+        generator = props.get("GenerateSecretString")
+        if generator:
+            value = json.loads(generator["SecretStringTemplate"])
+            alphabet = string.ascii_letters + string.digits  # ExcludePunctuation
+            assert generator["ExcludePunctuation"] is True
+            value[generator["GenerateStringKey"]] = "".join(
+                secrets.choice(alphabet) for _ in range(generator["PasswordLength"])
+            )
+            values[props["Name"].rsplit("/", 1)[1]] = value
+    return values
+
+
+def test_each_ring_is_generated_in_its_own_secret_as_a_fresh_ring(
+    synth: Any, template: dict[str, Any]
 ) -> None:
-    endpoint = f"http://127.0.0.1:{stack.ports.moto}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint)
-    client = boto3.client("secretsmanager", region_name="us-east-1")
-    arns = []
-    for field in GENERATED_KEYS:
-        arns.append(
-            client.create_secret(
-                Name=f"test/{field}", SecretString=json.dumps({field: f"value-of-{field}"})
-            )["ARN"]
-        )
-    arns.append(
-        client.create_secret(
-            Name="test/stripe", SecretString=json.dumps(dict.fromkeys(STRIPE_FIELDS, ""))
-        )["ARN"]
-    )
-
-    settings = Settings.from_env({"SECRETS_ID": ",".join(arns), "AWS_REGION": "us-east-1"})
-
-    for field in GENERATED_KEYS:
-        assert getattr(settings, field) == f"value-of-{field}"
-    assert settings.stripe_api_key == ""  # not configured yet: require() will say so
-
-
-def test_each_key_is_generated_in_its_own_secret_and_stripe_starts_empty(
-    template: dict[str, Any],
-) -> None:
-    secrets = [r["Properties"] for r in resources(template, "AWS::SecretsManager::Secret").values()]
-    generated = {
-        s["GenerateSecretString"]["GenerateStringKey"]
-        for s in secrets
-        if "GenerateSecretString" in s
+    generated = _generated(template)
+    assert sorted(generated) == sorted(RINGS)
+    for value in generated.values():
+        ring = Keyring.parse(value)
+        assert ring.current.kid == INITIAL_KID and ring.previous == ()
+    names = {
+        s["Properties"]["Name"] for s in resources(template, "AWS::SecretsManager::Secret").values()
     }
-    assert generated == set(GENERATED_KEYS)
-    (stripe,) = [s for s in secrets if "SecretString" in s]
+    assert names == {f"marquee/{synth.stage}/{n}" for n in [*RINGS, "stripe"]}
+
+
+def test_the_stripe_secret_starts_empty(template: dict[str, Any]) -> None:
+    secrets_ = [
+        r["Properties"] for r in resources(template, "AWS::SecretsManager::Secret").values()
+    ]
+    (stripe,) = [s for s in secrets_ if "SecretString" in s]
     assert json.loads(stripe["SecretString"]) == dict.fromkeys(STRIPE_FIELDS, "")
+
+
+def test_the_environment_names_match_the_settings() -> None:
+    assert ENV_VARS == {
+        "jwt": "JWT_KEYS_SECRET_ID",
+        "ticket": "TICKET_KEYS_SECRET_ID",
+        "cursor": "CURSOR_KEYS_SECRET_ID",
+        "stripe": "STRIPE_SECRET_ID",
+    }
+
+
+def test_a_generated_ring_signs_and_verifies(template: dict[str, Any], own_secrets: Any) -> None:
+    for ring, value in _generated(template).items():
+        own_secrets.create(ring_field(ring), value)
+    assert current_key("ticket").secret == _secret_of(own_secrets, "ticket")
+    code = ticket_code("order-1", "A01", "show-1")
+    assert code.startswith(f"{INITIAL_KID}.")
+    assert read_code(code) == ("order-1", "A01", "show-1")
+
+
+def _secret_of(own_secrets: Any, ring: str) -> str:
+    return str(own_secrets.read(ring_field(ring))["secret"])
