@@ -132,3 +132,22 @@ def test_code_requests_are_validated(api: Any) -> None:
     assert _ask(api, "not-an-address").status == 422
     assert _ask(api, purpose="login").status == 422
     assert _register(api, "12345").status == 422
+
+
+def test_a_code_sent_just_before_a_key_rotation_still_works(
+    api: Any, mailbox: Any, own_secrets: Any
+) -> None:
+    from chalicelib.core.rotate import rotate_secret
+    from tests.support.secrets import ring_field
+
+    own_secrets.create_rings()
+    _ask(api)
+    _ask(api, "bob@example.com")
+    code, bobs = mailbox.code_for(EMAIL), mailbox.code_for("bob@example.com")
+    secret_id = own_secrets.ids[ring_field("jwt")]
+    rotate_secret("jwt", secret_id)
+    own_secrets.forget()  # every container has the new ring
+    assert _register(api, code).status == 201
+    rotate_secret("jwt", secret_id, revoke_previous=True)  # the key it was hashed with leaked
+    own_secrets.forget()
+    assert _register(api, bobs, "bob@example.com", "bob").status == 422

@@ -336,3 +336,22 @@ def test_a_coupon_for_unknown_users_or_movie_is_refused_and_nothing_is_issued(ap
     )
     assert unknown_movie.status == 422
     assert Coupon.count() == 0  # nothing half-created
+
+
+def test_ticket_codes_check_in_after_the_ticket_key_is_rotated(api: Any, own_secrets: Any) -> None:
+    from chalicelib.core.rotate import rotate_secret
+    from tests.support.secrets import ring_field
+
+    own_secrets.create_rings()
+    _, token = user_token()
+    _, staff = user_token(staff=True)
+    order = paid_order(api, token, ["D01", "D02"])
+    sold = [t["code"] for t in api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json]
+
+    rotated = rotate_secret("ticket", own_secrets.ids[ring_field("ticket")])
+    own_secrets.forget()  # every container has the new ring
+    shown = [t["code"] for t in api.as_user(token).get(f"/orders/{order['order_id']}/tickets").json]
+    assert all(code.startswith(f"{rotated.current.kid}.") for code in shown)
+    # the code e-mailed before the rotation and the one shown now both get in
+    assert api.as_user(staff).post("/checkin", json={"code": sold[0]}).status == 200
+    assert api.as_user(staff).post("/checkin", json={"code": shown[1]}).status == 200
