@@ -47,7 +47,9 @@ class Secrets(Construct):
         for ring in RINGS:
             self.secrets[ring] = secretsmanager.Secret(
                 self,
-                f"{ring.capitalize()}Keys",
+                # The ids (and names) the jwt and cursor keys had before they became rings,
+                # so an existing stack updates them in place, generating a ring.
+                ring.capitalize(),
                 secret_name=f"marquee/{settings.stage}/{ring}",
                 description=f"Marquee {settings.stage}: {ring} signing keys (a key ring)",
                 generate_secret_string=secretsmanager.SecretStringGenerator(
