@@ -141,7 +141,9 @@ def moto_server(port: int, log: Path | None = None) -> Service:
 
 
 def localstripe(port: int, log: Path | None = None, from_scratch: bool = True) -> Service:
-    command = [sys.executable, "-m", "localstripe", "--port", str(port)]
+    """localstripe with the browser-side card confirm its Stripe.js stand-in lacks
+    (``local/stripe_server.py``)."""
+    command = [sys.executable, "-m", "local.stripe_server", "--port", str(port)]
     if from_scratch:
         command.append("--from-scratch")
     return Service("localstripe", port, command, log_path=log)
