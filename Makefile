@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 STAGE  ?= dev
 PYTEST_ARGS ?=
 
-.PHONY: dev test lint typecheck pytest install synth deploy reindex clean
+.PHONY: dev test lint typecheck pytest install web synth deploy reindex clean
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed web/node_modules/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v java >/dev/null || { echo "error: Java 17+ is required for DynamoDB Local (Debian: apt-get install openjdk-17-jre-headless)"; exit 1; }
@@ -22,7 +22,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-dev: install
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The web client: its API types generated from the app's OpenAPI document (so a schema
+# change is a type error here), type-checked, then bundled by Vite into web/dist.
+web: install
+	cd web && npm run build
+
+dev: install web
 	$(BIN)/python -m local
 
 lint: install
@@ -32,10 +41,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install web
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck web pytest
 
 synth: install
 	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE)
@@ -47,4 +56,4 @@ reindex: install
 	$(BIN)/python -m chalicelib.search.reindex --local-stack
 
 clean:
-	rm -rf $(VENV) node_modules .local .mypy_cache .ruff_cache infrastructure/cdk.out
+	rm -rf $(VENV) node_modules web/node_modules web/dist .local .artifacts .mypy_cache .ruff_cache infrastructure/cdk.out
