@@ -20,10 +20,13 @@ def main() -> int:
     parser.add_argument("--dynamodb-port", type=int, default=defaults.dynamodb)
     parser.add_argument("--moto-port", type=int, default=defaults.moto)
     parser.add_argument("--stripe-port", type=int, default=defaults.stripe)
+    parser.add_argument("--web-port", type=int, default=defaults.web)
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".local")
     args = parser.parse_args()
 
-    ports = Ports(args.api_port, args.dynamodb_port, args.moto_port, args.stripe_port)
+    ports = Ports(
+        args.api_port, args.dynamodb_port, args.moto_port, args.stripe_port, args.web_port
+    )
     stack = LocalStack(ports=ports, state_dir=args.state_dir.resolve())
     stack.apply_environment()
     stop = threading.Event()
@@ -38,7 +41,8 @@ def main() -> int:
             print(f"  seed {line}", flush=True)
         stack.start_api()
         stack.start_pumps()
-    except ServiceError as exc:
+        stack.start_web()
+    except (ServiceError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         stack.stop()
         return 1
@@ -48,6 +52,7 @@ def main() -> int:
     env = stack.environment()
     print(
         "\nMarquee is running:\n"
+        f"  web client   {stack.web_url}\n"
         f"  API          {stack.api_url}\n"
         f"  health       {stack.api_url}/health\n"
         f"  docs         {stack.api_url}/docs  (OpenAPI: {stack.api_url}/openapi.json)\n"

@@ -32,6 +32,7 @@ class Ports:
     dynamodb: int = 8001
     moto: int = 8002
     stripe: int = 8003
+    web: int = 8004
 
 
 def local_environment(
@@ -54,7 +55,12 @@ def local_environment(
         "EMAIL_QUEUE_NAME": f"{prefix}email",
         "EMAIL_SENDER": "no-reply@marquee.local",
         "STRIPE_API_BASE": f"http://127.0.0.1:{ports.stripe}",
-        "CORS_ALLOWED_ORIGINS": "http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173",
+        # the web client as `make dev` serves it, and Vite's dev server (`npm run dev`)
+        "CORS_ALLOWED_ORIGINS": ",".join(
+            f"http://{host}:{port}"
+            for port in (ports.web, 5173, 3000)
+            for host in ("127.0.0.1", "localhost")
+        ),
         "SEARCH_BACKEND": "sqlite",
         "SEARCH_SQLITE_PATH": str(state_dir / "search.sqlite3"),
         "OUTBOX_DIR": str(state_dir / "outbox"),

@@ -5,7 +5,10 @@ deployed API Gateway is configured by ``infrastructure/``:
   default 403 "Missing Authentication Token";
 - one request at a time reaches the app, as in one Lambda container (Chalice keeps the
   current request on the app object, which threads would share); a burst of connections
-  waits its turn in a deep accept queue instead of being reset.
+  waits its turn in a deep accept queue instead of being reset;
+- a CORS preflight names the asking origin when it is one of the configured origins: a
+  stage on AWS has one browser origin, baked into its preflight answers, while the local
+  stack has several (the web client, Vite's dev server).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from chalice.local import (
     LocalGateway,
     ThreadedHTTPServer,
 )
+
+from chalicelib.core.config import get_settings
 
 NOT_FOUND_BODY = {
     "type": "urn:marquee:problem:not-found",
@@ -51,7 +56,10 @@ class MarqueeGateway(LocalGateway):
             }
         with _one_at_a_time:
             try:
-                return dict(super().handle_request(method, path, headers, body))
+                response = dict(super().handle_request(method, path, headers, body))
+                if method == "OPTIONS":
+                    _allow_origin(response, headers)
+                return response
             except ForbiddenError as error:  # authorizer refusals, as API Gateway would
                 return {
                     "statusCode": error.CODE,
@@ -59,6 +67,14 @@ class MarqueeGateway(LocalGateway):
                     "multiValueHeaders": {},
                     "body": error.body.decode() if error.body else "",
                 }
+
+
+def _allow_origin(response: dict[str, Any], headers: Any) -> None:
+    origin = headers.get("origin")
+    allowed = origin and origin in get_settings().cors_allowed_origins
+    if allowed and "Access-Control-Allow-Origin" in response["headers"]:
+        response["headers"]["Access-Control-Allow-Origin"] = origin
+        response["headers"]["Vary"] = "Origin"
 
 
 class MarqueeRequestHandler(ChaliceRequestHandler):

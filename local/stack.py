@@ -75,6 +75,26 @@ class LocalStack:
         self.started.append(server)
         register_stripe_webhook(self.api_url)
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.web}"
+
+    def start_web(self) -> None:
+        """The built web client (``web/dist``), pointed at this API and localstripe."""
+        from local.web import WebServer, client_config
+
+        config = client_config(self.api_url, self.environment()["STRIPE_API_BASE"])
+        server = WebServer(self.ports.web, config)
+        server.start()
+        self.started.append(server)
+
+    def stop_web(self) -> None:
+        from local.web import WebServer
+
+        for item in [i for i in self.started if isinstance(i, WebServer)]:
+            item.stop()
+            self.started.remove(item)
+
     def start_pumps(self) -> None:
         from chalicelib.core.config import get_settings
         from chalicelib.core.dynamo import all_models
