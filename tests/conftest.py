@@ -26,7 +26,9 @@ _stack: LocalStack | None = None
 def pytest_configure(config: pytest.Config) -> None:
     global _stack
     state_dir = Path(tempfile.mkdtemp(prefix="marquee-test-"))
-    ports = Ports(api=free_port(), dynamodb=free_port(), moto=free_port(), stripe=free_port())
+    ports = Ports(
+        api=free_port(), dynamodb=free_port(), moto=free_port(), stripe=free_port(), web=free_port()
+    )
     _stack = LocalStack(ports=ports, state_dir=state_dir, persistent=False, prefix="test-")
     _stack.apply_environment()
     os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
