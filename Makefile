@@ -46,10 +46,10 @@ pytest: install web
 
 test: lint typecheck web pytest
 
-synth: install
+synth: install web
 	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE)
 
-deploy: install
+deploy: install web
 	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE)
 
 reindex: install

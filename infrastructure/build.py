@@ -62,6 +62,7 @@ def build(app: Any, settings: StageSettings) -> Any:
         dependencies=bundles.stage_dependencies(build_dir),
         build_dir=build_dir,
         not_found_body=dict(NOT_FOUND_BODY),
+        web_dist=Path(__file__).resolve().parents[1] / "web" / "dist",
     )
     stack = MarqueeStack(
         app,

@@ -20,6 +20,7 @@ from infrastructure.components.messaging import Messaging
 from infrastructure.components.monitoring import Monitoring
 from infrastructure.components.search import Search
 from infrastructure.components.secrets import Secrets
+from infrastructure.components.site import Site
 from infrastructure.nag import acknowledge, arn_ref
 from infrastructure.stages import StageSettings
 from infrastructure.tables import TableSpec
@@ -34,6 +35,7 @@ class Sources:
     dependencies: Path
     build_dir: Path
     not_found_body: dict[str, Any]
+    web_dist: Path
 
 
 class MarqueeStack(Stack):
@@ -99,6 +101,15 @@ class MarqueeStack(Stack):
             not_found_body=sources.not_found_body,
         )
         self._grant_api(roles["api"], data, media, messaging, secrets)
+        site = Site(
+            self,
+            "Site",
+            settings=settings,
+            dist=sources.web_dist,
+            api_url=f"https://{api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}"
+            f"/{api.stage_name}",
+            access_logs=media.access_logs,
+        )
 
         Monitoring(
             self,
@@ -116,6 +127,7 @@ class MarqueeStack(Stack):
         CfnOutput(self, "MediaBaseUrl", value=media.base_url)
         CfnOutput(self, "SearchUrl", value=search.url)
         CfnOutput(self, "SecretsIds", value=secrets.ids)
+        CfnOutput(self, "SiteUrl", value=site.url)
 
     @staticmethod
     def _grant_api(

@@ -24,6 +24,8 @@ class StageSettings:
     alarm_email: str | None
     api_rate_limit: int  # steady requests per second across the API stage
     api_burst_limit: int
+    # Stripe's publishable key (public by design) for the web client's card form.
+    stripe_publishable_key: str = ""
 
     @property
     def prod(self) -> bool:
@@ -62,4 +64,5 @@ def stage_settings(context: Callable[[str], Any]) -> StageSettings:
         alarm_email=pick("alarmEmail", None) or None,
         api_rate_limit=int(pick("apiRateLimit", 50)),
         api_burst_limit=int(pick("apiBurstLimit", 100)),
+        stripe_publishable_key=str(pick("stripePublishableKey", "")),
     )
