@@ -3,7 +3,7 @@
 export interface ClientConfig {
   apiBaseUrl: string;
   stripeJsUrl: string;
-  stripePublishableKey: string;
+  stripePublishableKey: string; // "" where card payments are not set up (yet)
 }
 
 let current: ClientConfig | null = null;
@@ -12,15 +12,15 @@ export async function loadConfig(): Promise<ClientConfig> {
   const response = await fetch("/config.json", { cache: "no-store" });
   if (!response.ok) throw new Error(`/config.json: HTTP ${response.status}`);
   const raw: unknown = await response.json();
-  const pick = (key: keyof ClientConfig): string => {
+  const pick = (key: keyof ClientConfig, required = true): string => {
     const value = (raw as Record<string, unknown>)[key];
-    if (typeof value !== "string" || !value) throw new Error(`/config.json lacks ${key}`);
+    if (typeof value !== "string" || (required && !value)) throw new Error(`/config.json lacks ${key}`);
     return value;
   };
   current = {
     apiBaseUrl: pick("apiBaseUrl").replace(/\/+$/, ""),
     stripeJsUrl: pick("stripeJsUrl"),
-    stripePublishableKey: pick("stripePublishableKey"),
+    stripePublishableKey: pick("stripePublishableKey", false),
   };
   return current;
 }

@@ -26,6 +26,7 @@ declare global {
 let loading: Promise<StripeJs> | null = null;
 
 export function stripe(): Promise<StripeJs> {
+  if (!config().stripePublishableKey) return Promise.reject(new Error("card payments are not configured"));
   loading ??= new Promise<StripeJs>((resolve, reject) => {
     const script = document.createElement("script");
     script.src = config().stripeJsUrl;
