@@ -23,11 +23,18 @@ def ref_id(value: Any) -> str | None:
     return None
 
 
+#: The Lambda the CDK's BucketDeployment brings to copy the web client into its bucket: the
+#: CDK's own deploy-time helper (tested in test_site.py), not one of the project's functions.
+SITE_DEPLOY_HANDLER = "CustomCDKBucketDeployment"
+
+
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every Lambda (the Chalice API included) by function name."""
+    """Every Lambda of the project (the Chalice API included) by function name."""
     found = {}
     for type_ in ("AWS::Lambda::Function", "AWS::Serverless::Function"):
         for logical_id, resource in resources(template, type_).items():
+            if logical_id.startswith(SITE_DEPLOY_HANDLER):
+                continue
             props = resource["Properties"]
             found[props["FunctionName"]] = {"id": logical_id, **props}
     return found

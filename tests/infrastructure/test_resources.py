@@ -145,7 +145,9 @@ def test_images_are_served_by_the_cdn_which_alone_reads_the_private_bucket(
     synth: Any, template: dict[str, Any]
 ) -> None:
     (distribution_id, distribution) = next(
-        iter(resources(template, "AWS::CloudFront::Distribution").items())
+        (k, d)
+        for k, d in resources(template, "AWS::CloudFront::Distribution").items()
+        if k.startswith("Media")
     )
     config = distribution["Properties"]["DistributionConfig"]
     (origin,) = config["Origins"]

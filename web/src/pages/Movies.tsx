@@ -184,7 +184,8 @@ export function Movies() {
                 {movie.original_title && <span class="muted">{movie.original_title}</span>}
               </a>
               <span class="muted">
-                {movie.genres.map((g) => g.name).join(" / ")} · {t("movie.minutes", { n: String(movie.duration) })}
+                {[movie.genres.map((g) => g.name).join(" / "), t("movie.minutes", { n: String(movie.duration) })]
+                  .filter(Boolean).join(" · ")}
               </span>
               <span>{movie.rating_average === null || movie.rating_average === undefined
                 ? t("movie.noRating") : t("movie.rating", { value: movie.rating_average.toFixed(1) })}</span>
