@@ -70,7 +70,8 @@ class MarqueeGateway(LocalGateway):
 
 
 def _allow_origin(response: dict[str, Any], headers: Any) -> None:
-    origin = headers.get("origin")
+    # Chalice's handler passes the request headers as a plain dict, in the sender's case.
+    origin = next((v for k, v in headers.items() if k.lower() == "origin"), None)
     allowed = origin and origin in get_settings().cors_allowed_origins
     if allowed and "Access-Control-Allow-Origin" in response["headers"]:
         response["headers"]["Access-Control-Allow-Origin"] = origin

@@ -23,9 +23,20 @@ def ref_id(value: Any) -> str | None:
     return None
 
 
-#: The Lambda the CDK's BucketDeployment brings to copy the web client into its bucket: the
-#: CDK's own deploy-time helper (tested in test_site.py), not one of the project's functions.
+#: The Lambda (and its AWS CLI layer) the CDK's BucketDeployment brings to copy the web
+#: client into its bucket: the CDK's own deploy-time helper (see test_site.py), not one of
+#: the project's functions.
 SITE_DEPLOY_HANDLER = "CustomCDKBucketDeployment"
+SITE_DEPLOY_LAYER = "SiteDeployAwsCliLayer"
+
+
+def layers(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The project's Lambda layers by logical id."""
+    return {
+        k: r
+        for k, r in resources(template, "AWS::Lambda::LayerVersion").items()
+        if not k.startswith(SITE_DEPLOY_LAYER)
+    }
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ import pytest
 from tests.infrastructure.helpers import (
     actions_on,
     functions,
+    layers,
     mentions,
     properties,
     ref_id,
@@ -251,7 +252,7 @@ def test_the_scheduled_functions_run_every_minute(key: str, synth: Any, template
 def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
     synth: Any, template: Any
 ) -> None:
-    (layer_id,) = resources(template, "AWS::Lambda::LayerVersion")
+    (layer_id,) = layers(template)
     assets = set()
     for key in NEEDS:
         fn = lambda_named(template, synth.stage, key)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.infrastructure.helpers import functions, resources
+from tests.infrastructure.helpers import functions, layers
 
 #: Shipped by the AWS Lambda Python runtime, so not in the layer.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
@@ -50,7 +50,7 @@ def test_each_handler_imports_from_its_assets_alone(
     name: str, synth: Any, template: dict[str, Any], lambda_runtime: Path, tmp_path: Path
 ) -> None:
     fn = functions(template)[f"marquee-{synth.stage}-{name}"]
-    (layer,) = resources(template, "AWS::Lambda::LayerVersion").values()
+    (layer,) = layers(template).values()
     layer_key = layer["Properties"]["Content"]["S3Key"]
     layer_dir = synth.outdir / f"asset.{layer_key.removesuffix('.zip')}" / "python"
     if "Code" in fn:
