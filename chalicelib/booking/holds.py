@@ -6,12 +6,13 @@ or buy the same seat, whatever order requests arrive in and whether the sweeper 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.booking.models import Order, Seat, SeatStatus, UserCoupon
-from chalicelib.booking.rules import CouponRecordStatus, SeatState
+from chalicelib.booking.rules import CouponRecordStatus, SeatState, effective_status
 from chalicelib.core.errors import NotFound
 from chalicelib.core.transactions import Transaction
 
@@ -20,9 +21,26 @@ def seat_label(seat_id: str) -> str:
     return f"seat:{seat_id}"
 
 
-def seats_of(showtime_id: str) -> list[Seat]:
-    """Every seat of a showtime: one Query (the partition is the showtime)."""
-    return list(Seat.query(showtime_id, consistent_read=True))
+def nearby_label(seat_id: str) -> str:
+    return f"near:{seat_id}"
+
+
+def labelled_seats(labels: Iterable[str], label: Callable[[str], str]) -> list[str]:
+    """The seat ids behind the labels made by ``label`` (``seat_label``/``nearby_label``)."""
+    prefix = label("")
+    return sorted(x.removeprefix(prefix) for x in labels if x.startswith(prefix))
+
+
+_STATE_ATTRIBUTES = [
+    "showtime_id",
+    "seat_id",
+    "row",
+    "col",
+    "status",
+    "order_id",
+    "hold_expires_at",
+    "version",
+]
 
 
 def as_state(seat: Seat) -> SeatState:
@@ -33,36 +51,78 @@ def as_state(seat: Seat) -> SeatState:
         status=seat.status,
         order_id=seat.order_id,
         hold_expires_at=int(seat.hold_expires_at) if seat.hold_expires_at is not None else None,
+        version=int(seat.version or 0),
     )
+
+
+def read_seats(showtime_id: str, seat_ids: Iterable[str]) -> dict[str, SeatState]:
+    """The current state of just these seats: one strongly consistent BatchGetItem (up to
+    100 keys). A seat without an item is left out."""
+    keys = [(showtime_id, seat_id) for seat_id in dict.fromkeys(seat_ids)]
+    found = Seat.batch_get(keys, consistent_read=True, attributes_to_get=_STATE_ATTRIBUTES)
+    return {seat.seat_id: as_state(seat) for seat in found}
+
+
+#: what a seat map shows of each seat item (a Query reads only these)
+MAP_ATTRIBUTES = [
+    "seat_id",
+    "row",
+    "row_index",
+    "col",
+    "seat_type",
+    "price",
+    "status",
+    "hold_expires_at",
+]
 
 
 def seat_map(showtime_id: str, now_epoch: int) -> dict[str, Any]:
     """Rows of cells in hall order; ``None`` cells are aisle gaps. An expired hold is shown
-    as available: expiry is exact at read time, not when something tidies up."""
-    seats = seats_of(showtime_id)
-    if not seats:
+    as available: expiry is exact at read time, not when something tidies up.
+
+    The hottest read of the API: the items are taken straight from the Query's answer
+    (no model objects) and only the attributes shown are read."""
+    rows: dict[int, dict[int, dict[str, Any]]] = {}
+    labels: dict[int, str] = {}
+    for item in _query_raw(showtime_id, MAP_ATTRIBUTES):
+        index = int(item["row_index"]["N"])
+        expires = item.get("hold_expires_at")
+        cell = {
+            "seat_id": item["seat_id"]["S"],
+            "type": item["seat_type"]["S"],
+            "status": effective_status(
+                item["status"]["S"], int(expires["N"]) if expires else None, now_epoch
+            ),
+            "price": int(item["price"]["N"]),
+        }
+        rows.setdefault(index, {})[int(item["col"]["N"])] = cell
+        labels[index] = item["row"]["S"]
+    if not rows:
         raise NotFound("No such showtime.")
-    rows: dict[int, list[Seat]] = {}
-    for seat in seats:
-        rows.setdefault(int(seat.row_index), []).append(seat)
     out = []
     for index in sorted(rows):
-        by_col = {int(s.col): s for s in rows[index]}
-        cells: list[dict[str, Any] | None] = []
-        for col in range(max(by_col) + 1):
-            found = by_col.get(col)
-            cells.append(
-                None
-                if found is None
-                else {
-                    "seat_id": found.seat_id,
-                    "type": found.seat_type,
-                    "status": as_state(found).effective(now_epoch),
-                    "price": int(found.price),
-                }
-            )
-        out.append({"row": rows[index][0].row, "cells": cells})
+        by_col = rows[index]
+        out.append(
+            {"row": labels[index], "cells": [by_col.get(col) for col in range(max(by_col) + 1)]}
+        )
     return {"showtime_id": showtime_id, "rows": out}
+
+
+def _query_raw(showtime_id: str, attributes: list[str]) -> Iterator[dict[str, Any]]:
+    """Every seat item of a showtime as DynamoDB returned it (one Query per MB)."""
+    table = Seat._get_connection()
+    start: dict[str, Any] | None = None
+    while True:
+        page = table.query(
+            showtime_id,
+            attributes_to_get=attributes,
+            consistent_read=True,
+            exclusive_start_key=start,
+        )
+        yield from page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
 
 
 def free_or_expired(now_epoch: int) -> Condition:
@@ -127,12 +187,26 @@ def add_release(
 
 def seats_still_mine(order: Order, status: str) -> list[str]:
     """The order's seats that it still holds/owns (a lapsed hold may have been re-taken)."""
-    wanted = set(order.seat_ids)
+    seat_ids = [str(s) for s in order.seat_ids]
+    found = read_seats(order.showtime_id, seat_ids)
     return [
-        s.seat_id
-        for s in seats_of(order.showtime_id)
-        if s.seat_id in wanted and s.order_id == order.order_id and s.status == status
+        seat_id
+        for seat_id in seat_ids
+        if seat_id in found
+        and found[seat_id].order_id == order.order_id
+        and found[seat_id].status == status
     ]
+
+
+def add_unchanged(tx: Transaction, showtime_id: str, seat: SeatState) -> None:
+    """A seat the hold did not take but decided on: still as read when it commits."""
+    tx.check(
+        nearby_label(seat.seat_id),
+        Seat,
+        showtime_id,
+        Seat.version == seat.version,
+        range_key=seat.seat_id,
+    )
 
 
 def add_coupon_use(

@@ -1,5 +1,7 @@
 """Booking tables. The seats table holds one item per seat per showtime, so a seat map is
-one Query and a hold is a conditional update (see ARCHITECTURE.md, "The seat hold").
+one Query and a hold is a conditional update (see ARCHITECTURE.md, "The seat hold"). The
+seat-plans table holds, per showtime, where each seat is: a hold reads the plan (cached,
+it never changes) to find a seat's neighbours, then only those seats' items.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -44,7 +47,7 @@ class Seat(Model):
     status = UnicodeAttribute(default=SeatStatus.AVAILABLE)
     order_id = UnicodeAttribute(null=True)
     hold_expires_at = NumberAttribute(null=True)  # epoch seconds; a past hold is free
-    version = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)  # +1 on every write: a hold checks its neighbours'
     expires_at = TTLAttribute(null=True)  # DynamoDB deletes seat items after the show
 
 
@@ -59,16 +62,40 @@ class SeatSpec:
     seat_type: str
 
 
+@register_table
+class SeatPlan(Model):
+    """Where each seat of one showtime is, written with its seat items and never changed
+    after (a hall's new layout applies to later showtimes): ``rows`` is
+    ``[[row label, row index, [[seat id, col, seat type], ...]], ...]`` in hall order."""
+
+    Meta = table_meta("seat-plans")
+
+    showtime_id = UnicodeAttribute(hash_key=True)
+    rows = JSONAttribute()
+    expires_at = TTLAttribute(null=True)  # goes with the seat items
+
+
+def plan_rows(seats: Iterable[SeatSpec]) -> list[list[Any]]:
+    """The compact ``SeatPlan.rows`` of some seats (any order in, hall order out)."""
+    rows: dict[int, list[Any]] = {}
+    for spec in sorted(seats, key=lambda s: (s.row_index, s.col)):
+        row = rows.setdefault(spec.row_index, [spec.row, spec.row_index, []])
+        row[2].append([spec.seat_id, spec.col, spec.seat_type])
+    return list(rows.values())
+
+
 def create_seat_items(
     showtime_id: str,
     seats: Iterable[SeatSpec],
     prices: dict[str, int],
     delete_after: datetime,
 ) -> int:
-    """Write the seat items of a new showtime in batches; returns how many."""
-    count = 0
+    """Write the seat plan and the seat items of a new showtime (in batches); returns how
+    many seats."""
+    specs = list(seats)
+    SeatPlan(showtime_id, rows=plan_rows(specs), expires_at=delete_after).save()
     with Seat.batch_write() as batch:
-        for spec in seats:
+        for spec in specs:
             batch.save(
                 Seat(
                     showtime_id,
@@ -81,8 +108,7 @@ def create_seat_items(
                     expires_at=delete_after,
                 )
             )
-            count += 1
-    return count
+    return len(specs)
 
 
 # --- orders ------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ write the outcome with conditional writes (the conditions repeat the checks that
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from chalicelib.booking.models import SeatStatus
 
@@ -64,6 +65,7 @@ class SeatState:
     status: str
     order_id: str | None = None
     hold_expires_at: int | None = None
+    version: int = 0
 
     def effective(self, now_epoch: int) -> str:
         return effective_status(self.status, self.hold_expires_at, now_epoch)
@@ -90,6 +92,43 @@ def seat_count_problem(seat_ids: Sequence[str], max_seats: int) -> str | None:
     return None
 
 
+class Placed(Protocol):
+    """A seat's place in its hall: row label and column (aisles are missing columns)."""
+
+    @property
+    def seat_id(self) -> str: ...
+    @property
+    def row(self) -> str: ...
+    @property
+    def col(self) -> int: ...
+
+
+#: How far from a chosen seat the stranded-seat rule looks: the free neighbour, and the
+#: seat beyond it that decides whether that neighbour is alone.
+STRANDED_REACH = 2
+
+
+def nearby_seats(
+    seats: Iterable[Placed], chosen: Collection[str], reach: int = STRANDED_REACH
+) -> list[str]:
+    """The seats, not chosen, at most ``reach`` places from a chosen seat in the same row
+    with no aisle or row end between: all ``stranded_seats`` needs to know besides the
+    choice, and what a hold checks is unchanged when it commits. Hall order."""
+    by_place = {(s.row, s.col): s.seat_id for s in seats}
+    places = {seat_id: place for place, seat_id in by_place.items()}
+    found: set[str] = set()
+    for seat_id in chosen:
+        row, col = places[seat_id]
+        for step in (-1, 1):
+            for distance in range(1, reach + 1):
+                other = by_place.get((row, col + step * distance))
+                if other is None:
+                    break  # an aisle or the row's end: nothing beyond it matters
+                if other not in chosen:
+                    found.add(other)
+    return [seat_id for place, seat_id in sorted(by_place.items()) if seat_id in found]
+
+
 def stranded_seats(seats: Iterable[SeatState], chosen: Iterable[str], now_epoch: int) -> list[str]:
     """Free seats that the choice would leave alone between taken seats / a row's end.
 
@@ -97,6 +136,9 @@ def stranded_seats(seats: Iterable[SeatState], chosen: Iterable[str], now_epoch:
     missing col is an aisle, which ends a block like the row's end does. A single free seat
     next to a chosen seat is stranded: its other side is taken or an end (otherwise the free
     run would be longer than one).
+
+    ``seats`` may be the whole hall or only the chosen seats and their ``nearby_seats``:
+    a seat further away cannot change the answer.
     """
     chosen_ids = set(chosen)
     rows: dict[str, list[SeatState]] = {}

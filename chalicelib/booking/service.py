@@ -1,25 +1,28 @@
 """Booking use cases: price seats, place an order (hold + pay), read and cancel orders.
 
 The rules come from ``rules``; the writes are DynamoDB transactions (``holds``,
-``orders``); Stripe is called only after the seats are safely held.
+``orders``); Stripe is called only after the seats are safely held. A hold costs the same
+in any hall: it reads the chosen seats and their neighbours (``plans`` knows where they
+are), never the whole showtime.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from chalicelib.accounts.tokens import Principal
-from chalicelib.booking import holds, orders, payments
+from chalicelib.booking import holds, orders, payments, plans, showtimes
 from chalicelib.booking.coupons import coupon_for
 from chalicelib.booking.models import PENDING_KEY, Order, OrderNumber, PriceLineMap
 from chalicelib.booking.rules import (
     OrderStatus,
     Quote,
+    SeatState,
     hold_expiry,
     is_free,
     may_cancel_paid,
@@ -31,6 +34,7 @@ from chalicelib.booking.rules import (
     seat_count_problem,
     stranded_seats,
 )
+from chalicelib.booking.showtimes import SaleTerms
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -40,6 +44,8 @@ from chalicelib.core.transactions import ConditionFailed, Transaction, Transacti
 
 #: fresh order numbers tried when the random part collides
 NUMBER_ATTEMPTS = 5
+#: decisions made again when the showtime or a neighbouring seat changed before commit
+DECIDE_ATTEMPTS = 4
 
 
 def _showtime(showtime_id: str) -> Any:
@@ -55,64 +61,99 @@ def seat_map(showtime_id: str) -> dict[str, Any]:
     return holds.seat_map(showtime_id, clock.epoch_seconds())
 
 
-def price_order(
+@dataclass(frozen=True)
+class Decision:
+    """An order decided on a read: the terms and price, and the seats near the choice as
+    they were read (the transaction checks they are unchanged)."""
+
+    terms: SaleTerms
+    priced: Quote
+    nearby: list[SeatState] = field(default_factory=list)
+
+
+def _decide(
     user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None, *, hold: bool
-) -> tuple[Any, Quote]:
+) -> Decision:
     """Check every rule an order must pass and price it on the server. With ``hold`` the
-    seats must be free now and the coupon usable; a quote only reports the coupon problem."""
+    seats must be free now and the coupon usable; a quote only reports the coupon problem.
+
+    Reads no more than the chosen seats and their neighbours (none when the stranded-seat
+    rule is off and nothing is held); a hold takes the showtime's terms from the
+    container's cache, which its transaction checks."""
     settings = get_settings()
     problem = seat_count_problem(seat_ids, settings.max_seats_per_order)
     if problem:
         raise ValidationFailed.single("seat_ids", problem)
-    showtime = _showtime(showtime_id)
     now = clock.now()
-    close = settings.sales_close_minutes
-    if not sales_are_open(showtime.starts_at, showtime.sales_open, now, close):
-        raise Conflict("Sales for this showtime are closed.")
-    seats = {s.seat_id: s for s in holds.seats_of(showtime_id)}
-    unknown = [s for s in seat_ids if s not in seats]
-    if unknown:
-        raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
-    now_epoch = int(now.timestamp())
-    states = [holds.as_state(s) for s in seats.values()]
-    if hold:
-        taken = [s.seat_id for s in states if s.seat_id in seat_ids and not is_free(s, now_epoch)]
-        if taken:
+    terms = showtimes.sale_terms(showtime_id, cached=hold)
+    plan = plans.plan_of(showtime_id)
+    plan.check_known(seat_ids)
+    seat_types = {plan.seat_type(s) for s in seat_ids}
+    refusal = _terms_refusal(terms, seat_types, now)
+    if refusal is not None and hold:
+        # Only a transaction proves cached terms current: never refuse on them alone.
+        terms = showtimes.sale_terms(showtime_id, cached=False)
+        refusal = _terms_refusal(terms, seat_types, now)
+    if refusal is not None:
+        raise refusal
+    nearby: list[SeatState] = []
+    if settings.stranded_seat_rule:
+        now_epoch = int(now.timestamp())
+        nearby_ids = plan.nearby(seat_ids)
+        states = holds.read_seats(showtime_id, [*seat_ids, *nearby_ids])
+        taken = [s for s in seat_ids if s not in states or not is_free(states[s], now_epoch)]
+        if hold and taken:
             raise Conflict(
                 "Some seats are no longer available.", extra={"unavailable_seats": taken}
             )
-    if settings.stranded_seat_rule:
-        stranded = stranded_seats(states, seat_ids, now_epoch)
+        stranded = stranded_seats(states.values(), seat_ids, now_epoch)
         if stranded:
             raise Conflict(
                 "This choice would leave a single seat stranded in the row.",
                 extra={"stranded_seats": stranded},
             )
-    prices = {str(k): int(v) for k, v in showtime.prices.as_dict().items()}
-    missing = sorted({seats[s].seat_type for s in seat_ids} - set(prices))
-    if missing:
-        raise Conflict(f"This showtime has no price for {', '.join(missing)} seats.")
-    lines = price_lines(((s, seats[s].seat_type) for s in seat_ids), prices)
+        nearby = [states[s] for s in nearby_ids if s in states]
+    lines = price_lines(((s, plan.seat_type(s)) for s in seat_ids), terms.prices)
     coupon = coupon_for(user_id, coupon_id) if coupon_id else None
-    priced = quote(lines, showtime.currency, showtime.movie_id, now, coupon)
+    priced = quote(lines, terms.currency, terms.movie_id, now, coupon)
     if hold and priced.coupon_problem:
         raise ValidationFailed.single("coupon_id", priced.coupon_problem)
-    return showtime, priced
+    return Decision(terms, priced, nearby)
+
+
+def _terms_refusal(terms: SaleTerms, seat_types: set[str], now: datetime) -> Conflict | None:
+    """Why the showtime's terms refuse this order, or ``None``."""
+    close = get_settings().sales_close_minutes
+    if not sales_are_open(terms.starts_at, terms.sales_open, now, close):
+        return Conflict("Sales for this showtime are closed.")
+    missing = sorted(seat_types - set(terms.prices))
+    if missing:
+        return Conflict(f"This showtime has no price for {', '.join(missing)} seats.")
+    return None
+
+
+def price_order(
+    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None, *, hold: bool
+) -> tuple[SaleTerms, Quote]:
+    decision = _decide(user_id, showtime_id, seat_ids, coupon_id, hold=hold)
+    return decision.terms, decision.priced
 
 
 def order_context(showtime_id: str, seat_ids: list[str]) -> tuple[str, str, int | None]:
     """Movie, currency and (with seats) the subtotal an order would have, for coupon
     eligibility; nothing is checked beyond the seats existing."""
-    showtime = _showtime(showtime_id)
+    terms = showtimes.sale_terms(showtime_id, cached=False)
     if not seat_ids:
-        return showtime.movie_id, showtime.currency, None
-    seats = {s.seat_id: s for s in holds.seats_of(showtime_id)}
-    unknown = [s for s in seat_ids if s not in seats]
-    if unknown:
-        raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
-    prices = {str(k): int(v) for k, v in showtime.prices.as_dict().items()}
-    subtotal = sum(prices.get(seats[s].seat_type, int(seats[s].price)) for s in seat_ids)
-    return showtime.movie_id, showtime.currency, subtotal
+        return terms.movie_id, terms.currency, None
+    plan = plans.plan_of(showtime_id)
+    plan.check_known(seat_ids)
+    subtotal = 0
+    for seat_id in seat_ids:
+        seat_type = plan.seat_type(seat_id)
+        if seat_type not in terms.prices:
+            raise Conflict(f"This showtime has no price for {seat_type} seats.")
+        subtotal += terms.prices[seat_type]
+    return terms.movie_id, terms.currency, subtotal
 
 
 def quote_public(priced: Quote) -> dict[str, Any]:
@@ -126,6 +167,35 @@ def get_quote(
     return quote_public(priced)
 
 
+def hold_order(
+    user_id: str,
+    showtime_id: str,
+    seat_ids: list[str],
+    coupon_id: str | None,
+    order_id: str | None = None,
+) -> Order:
+    """Decide the order on a read, then hold every seat, use the coupon and write the
+    pending order in ONE transaction that also checks what the decision rested on (the
+    showtime's terms, the seats near the choice). If those changed meanwhile, decide again.
+    Seats someone else holds give 409 ``unavailable_seats``. Nothing outside DynamoDB is
+    called here."""
+    for _ in range(DECIDE_ATTEMPTS):
+        decision = _decide(user_id, showtime_id, seat_ids, coupon_id, hold=True)
+        try:
+            return _hold(
+                user_id,
+                decision.terms,
+                seat_ids,
+                decision.priced,
+                nearby=decision.nearby,
+                order_id=order_id,
+            )
+        except _Outdated as outdated:
+            if outdated.showtime:
+                showtimes.forget(showtime_id)
+    raise Conflict("The seats around this choice keep changing; try again.")
+
+
 def place_order(
     user_id: str,
     showtime_id: str,
@@ -133,16 +203,15 @@ def place_order(
     coupon_id: str | None,
     order_id: str | None = None,
 ) -> dict[str, Any]:
-    """Hold every seat, use the coupon and write the order in ONE transaction; then ask
-    Stripe for a PaymentIntent. Seats someone else holds give 409 ``unavailable_seats``.
+    """``hold_order``, then ask Stripe for a PaymentIntent (never before the seats are
+    held: a slow Stripe must not keep seats undecided).
 
     ``order_id`` (derived from the Idempotency-Key) makes a retry resume: when an earlier
     attempt held the seats and then failed or crashed, the order it wrote is answered again
     with its payment, instead of the retry finding its own seats taken."""
     order = orders.find(order_id) if order_id else None
     if order is None:
-        showtime, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=True)
-        order = _hold(user_id, showtime, seat_ids, priced, order_id=order_id)
+        order = hold_order(user_id, showtime_id, seat_ids, coupon_id, order_id=order_id)
     elif (order.user_id, order.showtime_id, list(order.seat_ids), order.coupon_id) != (
         user_id,
         showtime_id,
@@ -175,12 +244,23 @@ def _start_payment(order: Order) -> dict[str, Any]:
     return {"order": orders.public(order), "payment": payment}
 
 
+class _Outdated(Exception):
+    """The transaction found the showtime, or a seat near the choice, changed since the
+    decision was read: nothing was written, decide again."""
+
+    def __init__(self, showtime: bool) -> None:
+        super().__init__("decided on an outdated read")
+        self.showtime = showtime
+
+
 def _hold(
     user_id: str,
-    showtime: Any,
+    showtime: SaleTerms,
     seat_ids: list[str],
     priced: Quote,
     numbers: Callable[[datetime], str] = order_number,
+    *,
+    nearby: Sequence[SeatState] = (),
     order_id: str | None = None,
 ) -> Order:
     """The hold transaction. The order number is claimed in it too; on the (rare) collision
@@ -217,8 +297,11 @@ def _hold(
             OrderNumber(order.number, order_id=order.order_id),
             condition=OrderNumber.number.does_not_exist(),
         )
+        showtimes.add_unchanged(tx, showtime)
         for seat_id in seat_ids:
             holds.add_hold(tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch)
+        for seat in nearby:
+            holds.add_unchanged(tx, showtime.showtime_id, seat)
         if priced.coupon_id:
             holds.add_coupon_use(tx, user_id, priced.coupon_id, order.order_id, now_epoch)
         try:
@@ -230,13 +313,16 @@ def _hold(
                     "A request with this Idempotency-Key is still in progress."
                 ) from failed
             # A seat another order keeps taking right now is as taken as a held one.
-            taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
+            taken = holds.labelled_seats(failed.labels, holds.seat_label)
             if taken:
                 raise Conflict(
                     "Some seats are no longer available.", extra={"unavailable_seats": taken}
                 ) from failed
             if "coupon" in failed.labels:
                 raise Conflict("The coupon is used or no longer valid.") from failed
+            moved = holds.labelled_seats(failed.labels, holds.nearby_label)
+            if showtimes.SHOWTIME in failed.labels or moved:
+                raise _Outdated(showtime=showtimes.SHOWTIME in failed.labels) from failed
             if "number" not in failed.labels:
                 raise
     raise Conflict("Could not allocate an order number; try again.")

@@ -267,6 +267,9 @@ class Showtime(Model):
     seat_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # +1 on every write: booking caches a showtime's terms and checks this in the order's
+    # transaction (chalicelib/booking/showtimes.py); absent on items from before it
+    version = NumberAttribute(null=True)
 
     by_movie = ShowtimeMovieIndex()
     by_cinema = ShowtimeCinemaIndex()

@@ -105,13 +105,21 @@ def _book_interval(showtime: Showtime, previous: _Slot | None, tx: Transaction) 
 
 
 def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
+    read_version = showtime.version
+    # the whole item is written: only over the version it was read at (booking caches it)
+    unchanged = (
+        Showtime.version.does_not_exist()
+        if read_version is None
+        else Showtime.version == read_version
+    )
+    showtime.version = int(read_version or 0) + 1
     for _ in range(SCHEDULE_ATTEMPTS):
         tx = Transaction()
         _book_interval(showtime, previous, tx)
         if is_new:
             tx.put("showtime", showtime, Showtime.showtime_id.does_not_exist())
         else:
-            tx.put("showtime", showtime, Showtime.withdrawn == False)  # noqa: E712
+            tx.put("showtime", showtime, (Showtime.withdrawn == False) & unchanged)  # noqa: E712
         try:
             tx.commit()
             return
@@ -188,6 +196,7 @@ def _save_fields(showtime: Showtime) -> None:
                 Showtime.language.set(showtime.language),
                 Showtime.sales_open.set(showtime.sales_open),
                 Showtime.updated_at.set(showtime.updated_at),
+                Showtime.version.add(1),
             ],
             condition=Showtime.withdrawn == False,  # noqa: E712
         )

@@ -52,6 +52,7 @@ def withdraw_future_showtimes(index: Any, key: str) -> int:
                 Showtime.withdrawn.set(True),
                 Showtime.sales_open.set(False),
                 Showtime.updated_at.set(clock.now()),
+                Showtime.version.add(1),
             ]
         )
         count += 1

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.booking import orders, service, tickets
+from chalicelib.booking import holds, orders, service, tickets
 from chalicelib.booking.models import Order, Seat, SeatSpec, SeatStatus, UserCoupon
 from chalicelib.core import clock
 from chalicelib.core.config import reset_settings
@@ -18,17 +18,6 @@ from chalicelib.core.errors import AppError, Conflict
 from tests.booking.support import issue_coupon, make_showtime
 
 THREADS = 60
-
-
-@pytest.fixture
-def no_stranded_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Random overlapping choices would mostly be refused by the stranded-seat rule before
-    they race; switch it off (it is configuration) so they all reach the transaction."""
-    monkeypatch.setenv("STRANDED_SEAT_RULE", "false")
-    reset_settings()
-    yield
-    monkeypatch.undo()
-    reset_settings()
 
 
 def race(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -50,8 +39,35 @@ def one_row(seats: int) -> list[SeatSpec]:
     return [SeatSpec(f"A{n:02d}", "A", 0, n - 1, "standard") for n in range(1, seats + 1)]
 
 
+@pytest.fixture(params=["rule off", "rule on"])
+def stranded_rule(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[bool]:
+    """Both ways: off, every random choice reaches the transaction; on, many are refused
+    by the rule, and those that win must together strand no seat."""
+    on = request.param == "rule on"
+    monkeypatch.setenv("STRANDED_SEAT_RULE", "true" if on else "false")
+    reset_settings()
+    yield on
+    monkeypatch.undo()
+    reset_settings()
+
+
+def lone_free_seats(states: dict[str, str]) -> list[str]:
+    """Free seats of a one-block row with no free neighbour and a taken one beside them."""
+    ids = sorted(states)
+    lone = []
+    for i, seat_id in enumerate(ids):
+        if states[seat_id] != SeatStatus.AVAILABLE:
+            continue
+        sides = [states[ids[j]] for j in (i - 1, i + 1) if 0 <= j < len(ids)]
+        if SeatStatus.AVAILABLE not in sides and SeatStatus.HELD in sides:
+            lone.append(seat_id)
+    return lone
+
+
 def test_racing_orders_never_share_a_seat_and_account_for_every_taken_seat(
-    no_stranded_rule: None,
+    stranded_rule: bool,
 ) -> None:
     show = make_showtime(seats=one_row(16))
     rng = random.Random(7)
@@ -71,21 +87,67 @@ def test_racing_orders_never_share_a_seat_and_account_for_every_taken_seat(
         r for r in results if not isinstance(r, dict | Conflict)
     ]
     assert placed and refused  # the choices overlap: some win, some lose
-    assert all(r.extra.get("unavailable_seats") for r in refused)
+    reasons = {"unavailable_seats", "stranded_seats"} if stranded_rule else {"unavailable_seats"}
+    assert all(reasons & set(r.extra) for r in refused), [r.detail for r in refused]
 
     claimed: dict[str, str] = {}
     for order in placed:
         for seat_id in order["seat_ids"]:
             assert seat_id not in claimed, f"{seat_id} is in two orders"
             claimed[seat_id] = order["order_id"]
-    taken = {
-        s.seat_id: s.order_id
-        for s in Seat.query(show.showtime_id)
-        if s.status in (SeatStatus.HELD, SeatStatus.SOLD)
-    }
+    seats = list(Seat.query(show.showtime_id))
+    taken = {s.seat_id: s.order_id for s in seats if s.status in (SeatStatus.HELD, SeatStatus.SOLD)}
     assert taken == claimed
     stored = {o.order_id for o in Order.scan() if o.showtime_id == show.showtime_id}
     assert stored == {o["order_id"] for o in placed}
+    if stranded_rule:  # however the races went, the winners left no seat alone
+        assert lone_free_seats({s.seat_id: s.status for s in seats}) == []
+
+
+def race_on_one_read(monkeypatch: pytest.MonkeyPatch, calls: list[Callable[[], Any]]) -> list[Any]:
+    """``race``, with every call held after its first read of the seats until all have
+    read: they all decide on the same state, whatever the scheduler does."""
+    read_seats = holds.read_seats
+    barrier = threading.Barrier(len(calls))
+    first_read = threading.local()
+
+    def read_then_wait(showtime_id: str, seat_ids: Any) -> Any:
+        found = read_seats(showtime_id, seat_ids)
+        if not getattr(first_read, "done", False):
+            first_read.done = True
+            barrier.wait(timeout=30)
+        return found
+
+    monkeypatch.setattr(holds, "read_seats", read_then_wait)
+    try:
+        return race(calls)
+    finally:
+        monkeypatch.setattr(holds, "read_seats", read_seats)
+
+
+@pytest.mark.parametrize("first", ["ann", "bob"])
+def test_two_orders_that_together_strand_a_seat_never_both_succeed(
+    monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """A01-A02 and A04-A05 of a five-seat row each pass the rule alone; together they
+    strand A03. Both decide on the same read, so only the transaction's checks on the
+    neighbours as read can stop the second one."""
+    show = make_showtime(seats=one_row(5))
+    choices = {"ann": ["A01", "A02"], "bob": ["A04", "A05"]}
+    order = [first, *(name for name in choices if name != first)]
+    results = race_on_one_read(
+        monkeypatch,
+        [
+            lambda name=name: service.place_order(name, show.showtime_id, choices[name], None)
+            for name in order
+        ],
+    )
+    placed = [r for r in results if isinstance(r, dict)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(placed) == 1 and len(refused) == 1, results
+    assert refused[0].extra == {"stranded_seats": ["A03"]}  # decided again, on the winner
+    held = sorted(s.seat_id for s in Seat.query(show.showtime_id) if s.status == "held")
+    assert held == sorted(placed[0]["order"]["seat_ids"])
 
 
 def test_one_coupon_used_by_concurrent_orders_succeeds_once() -> None:

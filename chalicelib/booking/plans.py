@@ -1,0 +1,97 @@
+"""Seat plans: where each seat of a showtime is, kept per container once read.
+
+A plan never changes after its showtime is created, so a cached plan is never stale: a
+hold finds the seats' rows, types and neighbours in memory, and reads only the items of
+the seats it needs (never the whole hall). A plan is one small item; a showtime made
+before plans existed gets one built from its seat items, once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.booking.models import Seat, SeatPlan, SeatSpec, plan_rows
+from chalicelib.booking.rules import nearby_seats
+from chalicelib.core.errors import NotFound, ValidationFailed
+
+#: plans kept per container (a 2000-seat plan is about 40 KB)
+CACHED_PLANS = 256
+
+
+class Plan:
+    """The seats of one showtime by id, with the questions a hold asks of them."""
+
+    def __init__(self, showtime_id: str, seats: Iterable[SeatSpec]) -> None:
+        self.showtime_id = showtime_id
+        self.seats = {s.seat_id: s for s in seats}
+
+    @classmethod
+    def from_rows(cls, showtime_id: str, rows: list[Any]) -> Plan:
+        return cls(
+            showtime_id,
+            (
+                SeatSpec(seat_id, label, index, col, kind)
+                for label, index, cells in rows
+                for seat_id, col, kind in cells
+            ),
+        )
+
+    def check_known(self, seat_ids: Iterable[str]) -> None:
+        unknown = [s for s in seat_ids if s not in self.seats]
+        if unknown:
+            raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
+
+    def seat_type(self, seat_id: str) -> str:
+        return self.seats[seat_id].seat_type
+
+    def nearby(self, chosen: list[str]) -> list[str]:
+        """The seats whose state the stranded-seat rule needs besides the chosen ones."""
+        rows = {self.seats[s].row for s in chosen}
+        return nearby_seats([s for s in self.seats.values() if s.row in rows], set(chosen))
+
+
+_lock = threading.Lock()
+_plans: OrderedDict[str, Plan] = OrderedDict()
+
+
+def plan_of(showtime_id: str) -> Plan:
+    """The showtime's plan: from this container's cache, else one GetItem."""
+    with _lock:
+        plan = _plans.get(showtime_id)
+        if plan is not None:
+            _plans.move_to_end(showtime_id)
+            return plan
+    plan = _read(showtime_id)
+    with _lock:
+        _plans[showtime_id] = plan
+        while len(_plans) > CACHED_PLANS:
+            _plans.popitem(last=False)
+    return plan
+
+
+def _read(showtime_id: str) -> Plan:
+    try:
+        # strongly consistent: the plan may have been written a moment ago elsewhere
+        item = SeatPlan.get(showtime_id, consistent_read=True)
+        return Plan.from_rows(showtime_id, item.rows)
+    except SeatPlan.DoesNotExist:
+        pass
+    seats = [
+        SeatSpec(s.seat_id, s.row, int(s.row_index), int(s.col), s.seat_type)
+        for s in Seat.query(showtime_id, consistent_read=True)
+    ]
+    if not seats:
+        raise NotFound("No such showtime.")
+    # A showtime from before seat plans: store its plan once (the seats never move).
+    try:
+        SeatPlan(showtime_id, rows=plan_rows(seats)).save(SeatPlan.showtime_id.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        # another container stored it first: the same seats
+    return Plan(showtime_id, seats)

@@ -1,0 +1,91 @@
+"""What booking needs from the catalogue's showtime: its sale terms (prices, sales window,
+movie, currency), and a check inside the order's transaction that they still hold.
+
+An order may decide on terms cached in this container because its transaction carries a
+ConditionCheck on the showtime's ``version`` (every catalogue write bumps it): a PATCH
+made anywhere since the terms were read cancels the transaction, and the order is
+decided again on fresh terms. Anything that writes no transaction (a quote, the coupon
+list) reads the showtime afresh instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.catalog.models import Showtime
+from chalicelib.core.errors import NotFound
+from chalicelib.core.transactions import Transaction
+
+SHOWTIME = "showtime"  # label of the showtime's check in an order transaction
+#: showtimes whose terms a container keeps (a few hundred bytes each)
+CACHED_TERMS = 1024
+
+
+@dataclass(frozen=True)
+class SaleTerms:
+    showtime_id: str
+    movie_id: str
+    starts_at: datetime
+    sales_open: bool
+    prices: dict[str, int]
+    currency: str
+    version: int | None  # None: written before showtimes had versions
+
+
+_lock = threading.Lock()
+_cache: OrderedDict[str, SaleTerms] = OrderedDict()
+
+
+def sale_terms(showtime_id: str, *, cached: bool) -> SaleTerms:
+    """The showtime's terms: with ``cached``, from this container when it has them (only
+    for a caller that adds ``add_unchanged`` to its transaction)."""
+    if cached:
+        with _lock:
+            terms = _cache.get(showtime_id)
+            if terms is not None:
+                _cache.move_to_end(showtime_id)
+                return terms
+    terms = _read(showtime_id)
+    with _lock:
+        _cache[showtime_id] = terms
+        while len(_cache) > CACHED_TERMS:
+            _cache.popitem(last=False)
+    return terms
+
+
+def forget(showtime_id: str) -> None:
+    """Drop cached terms that a transaction found out of date."""
+    with _lock:
+        _cache.pop(showtime_id, None)
+
+
+def _read(showtime_id: str) -> SaleTerms:
+    try:
+        showtime = Showtime.get(showtime_id, consistent_read=True)
+    except Showtime.DoesNotExist as exc:
+        raise NotFound("No such showtime.") from exc
+    return SaleTerms(
+        showtime_id=showtime.showtime_id,
+        movie_id=showtime.movie_id,
+        starts_at=showtime.starts_at,
+        sales_open=bool(showtime.sales_open),
+        prices={str(k): int(v) for k, v in showtime.prices.as_dict().items()},
+        currency=showtime.currency,
+        version=None if showtime.version is None else int(showtime.version),
+    )
+
+
+def unchanged(version: int | None) -> Condition:
+    if version is None:
+        return Showtime.version.does_not_exist()
+    return Showtime.version == version
+
+
+def add_unchanged(tx: Transaction, terms: SaleTerms) -> None:
+    """The order's transaction fails on ``SHOWTIME`` if the showtime changed since."""
+    tx.check(SHOWTIME, Showtime, terms.showtime_id, unchanged(terms.version))
