@@ -1,5 +1,9 @@
 """Request rate limits of DOMAIN.md: anonymous callers 100/min per IP, signed-in users
-1000/min per user (*config*), counted in DynamoDB so they hold across containers."""
+1000/min per user (*config*), counted in DynamoDB so they hold across containers.
+
+Every route pays this, so it must not cost a round trip per request: a per-container
+count sits in front of the shared counter (``BatchedLimit``) and adds to it in batches.
+A flood is better stopped before any Lambda runs, by a rate rule at the edge (WAF)."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from pynamodb.exceptions import PynamoDBException
 from chalicelib.accounts.tokens import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.observability import logger
-from chalicelib.core.ratelimit import hit
+from chalicelib.core.ratelimit import BatchedLimit
 
 WINDOW_SECONDS = 60
+_requests = BatchedLimit()
 
 
 def limit_request(principal: Principal | None, source_ip: str | None) -> None:
@@ -25,7 +30,7 @@ def limit_request(principal: Principal | None, source_ip: str | None) -> None:
     else:
         key, limit = f"req:ip:{source_ip or 'unknown'}", settings.rate_limit_anonymous_per_minute
     try:
-        hit(key, limit, WINDOW_SECONDS)
+        _requests.hit(key, limit, WINDOW_SECONDS)
     except PynamoDBException:
         logger.warning("rate limiter unavailable; request allowed", exc_info=True)
 

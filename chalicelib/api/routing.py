@@ -248,15 +248,14 @@ def parse_query(request: Request, model: type[M]) -> M:
         raise ValidationFailed(validation_errors(exc)) from exc
 
 
-def dump(value: Any) -> Any:
-    """JSON-ready form of a view's result (models, lists of models, plain data)."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, list | tuple):
-        return [dump(v) for v in value]
-    if isinstance(value, dict):
-        return {k: dump(v) for k, v in value.items()}
-    return TypeAdapter(Any).dump_python(value, mode="json")
+#: One serializer for every response, built once: pydantic-core writes models, dates and
+#: plain data straight to JSON bytes (no per-value schema work, no second walk).
+_JSON_BODY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def to_json(value: Any) -> str:
+    """A view's result (models, lists of models, plain data) as compact UTF-8 JSON."""
+    return _JSON_BODY.dump_json(value).decode()
 
 
 def to_response(
@@ -271,7 +270,7 @@ def to_response(
         result = result.body
     if result is None:
         return Response(body="", status_code=204 if status == 200 else status, headers=headers)
-    payload = json.dumps(dump(result), ensure_ascii=False, separators=(",", ":"))
+    payload = to_json(result)
     headers.setdefault("Content-Type", JSON)
     if cache_seconds is not None and status == 200:
         etag = '"' + hashlib.sha256(payload.encode()).hexdigest()[:32] + '"'
