@@ -3,6 +3,9 @@
 No business logic here: each area's routes live in ``chalicelib/api/<area>.py``.
 """
 
+from chalicelib.core import coldstart  # first: no garbage collection while the app loads
+
+# isort: split
 from chalice import Chalice
 
 from chalicelib.api import (
@@ -32,3 +35,5 @@ for blueprint in (
     search.bp,
 ):
     app.register_blueprint(blueprint)
+
+coldstart.loaded()

@@ -8,6 +8,10 @@ does not block the records after it.
 
 from __future__ import annotations
 
+from chalicelib.core import coldstart  # first: no garbage collection while this loads
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -46,3 +50,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             event=event, record_handler=record_handler, processor=processor, context=context
         )
     )
+
+
+coldstart.loaded()

@@ -13,6 +13,9 @@ mail server.
 
 from __future__ import annotations
 
+from chalicelib.core import coldstart  # first: no garbage collection while this loads
+
+# isort: split
 import time
 from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime
@@ -25,7 +28,6 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
@@ -36,13 +38,25 @@ from chalicelib.core.observability import logger
 processor = BatchProcessor(event_type=EventType.SQS)
 
 #: a redelivery later than this is sent again (SQS moves a failing message to the DLQ long before)
-idempotency_config = IdempotencyConfig(
-    event_key_jmespath="message_id",
-    raise_on_no_idempotency_key=True,
-    expires_after_seconds=24 * 3600,
-)
+IDEMPOTENCY_SECONDS = 24 * 3600
 
+_idempotency: Any = None
 _send_once: Any = None
+
+
+def idempotency_config() -> Any:
+    """Powertools' idempotency config, made on first use: its package loads boto3, which
+    importing the handler need not pay for."""
+    global _idempotency
+    if _idempotency is None:
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+        _idempotency = IdempotencyConfig(
+            event_key_jmespath="message_id",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=IDEMPOTENCY_SECONDS,
+        )
+    return _idempotency
 
 
 def send_once(message: dict[str, Any]) -> Any:
@@ -52,10 +66,12 @@ def send_once(message: dict[str, Any]) -> Any:
     """
     global _send_once
     if _send_once is None:
+        from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
         _send_once = idempotent_function(
             data_keyword_argument="message",
             persistence_store=persistence_layer("mailer"),
-            config=idempotency_config,
+            config=idempotency_config(),
         )(_send)
     return _send_once(message=message)
 
@@ -93,9 +109,12 @@ def record_handler(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    idempotency_config.register_lambda_context(context)
+    idempotency_config().register_lambda_context(context)
     return dict(
         process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
     )
+
+
+coldstart.loaded()

@@ -7,6 +7,10 @@ Each area contributes a task ``(now) -> number of items handled``.
 
 from __future__ import annotations
 
+from chalicelib.core import coldstart  # first: no garbage collection while this loads
+
+# isort: split
+
 import importlib
 from collections.abc import Callable
 from datetime import datetime
@@ -56,3 +60,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         logger.info("sweep", extra={"task": spec, "result": count})
     metrics.flush_metrics()
     return {"results": results}
+
+
+coldstart.loaded()

@@ -58,7 +58,9 @@ def stack() -> Iterator[LocalStack]:
 
 @pytest.fixture(autouse=True)
 def clean_state(stack: LocalStack) -> Iterator[None]:
-    """Every test starts with empty tables, an empty queue and the real clock."""
+    """Every test starts with empty tables (and no request counts), an empty queue and the
+    real clock."""
+    from chalicelib.accounts import throttle
     from chalicelib.core import clock
     from chalicelib.core.dynamo import truncate_tables
     from local.bootstrap import reset_queues
@@ -66,6 +68,7 @@ def clean_state(stack: LocalStack) -> Iterator[None]:
     yield
     clock.set_clock(clock.SystemClock())
     truncate_tables()
+    throttle.requests.forget()
     reset_queues()
 
 

@@ -7,10 +7,12 @@ records its own parameters, so raising the cost later keeps old hashes verifiabl
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from chalicelib.core.config import get_settings
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # hashing cost must not be driven by the caller
@@ -28,6 +30,9 @@ def password_problem(password: str) -> str | None:
 
 
 def _hasher() -> PasswordHasher:
+    # argon2 and its C bindings load with the first password checked, not at cold start
+    from argon2 import PasswordHasher
+
     settings = get_settings()
     return PasswordHasher(
         time_cost=settings.argon2_time_cost,
@@ -41,6 +46,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -15,7 +15,8 @@ from chalicelib.core.observability import logger
 from chalicelib.core.ratelimit import BatchedLimit
 
 WINDOW_SECONDS = 60
-_requests = BatchedLimit()
+#: this container's request counts (``requests.forget()`` drops them)
+requests = BatchedLimit()
 
 
 def limit_request(principal: Principal | None, source_ip: str | None) -> None:
@@ -30,7 +31,7 @@ def limit_request(principal: Principal | None, source_ip: str | None) -> None:
     else:
         key, limit = f"req:ip:{source_ip or 'unknown'}", settings.rate_limit_anonymous_per_minute
     try:
-        _requests.hit(key, limit, WINDOW_SECONDS)
+        requests.hit(key, limit, WINDOW_SECONDS)
     except PynamoDBException:
         logger.warning("rate limiter unavailable; request allowed", exc_info=True)
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import jwt
-
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Unauthorized
@@ -41,9 +39,17 @@ class RefreshClaims:
     family_id: str
 
 
+def _jwt() -> Any:
+    """pyjwt, loaded by the first request that carries or gets a token: it loads
+    cryptography, which an anonymous request (a seat map) never needs."""
+    import jwt
+
+    return jwt
+
+
 def _encode(claims: dict[str, Any]) -> str:
     key = current_key("jwt")
-    return jwt.encode(claims, key.secret, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return str(_jwt().encode(claims, key.secret, algorithm=ALGORITHM, headers={"kid": key.kid}))
 
 
 def access_ttl() -> timedelta:
@@ -78,6 +84,7 @@ def issue_refresh_token(
 
 
 def _decode(token: str, typ: str, what: str) -> dict[str, Any]:
+    jwt = _jwt()
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         key = verifying_key("jwt", kid) if isinstance(kid, str) else None

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from chalice import Blueprint
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from chalicelib.accounts import profile, service
 from chalicelib.accounts.models import User
@@ -15,6 +15,7 @@ from chalicelib.accounts.rules import E164, EMAIL, USERNAME, Purpose
 from chalicelib.accounts.sessions import TokenPair
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import route
+from chalicelib.core.schema import Schema
 
 bp = Blueprint(__name__)
 TAGS = ("accounts",)
@@ -45,7 +46,7 @@ Password = Annotated[str, Field(min_length=1, max_length=128)]
 Code = Annotated[str, Field(pattern=r"^\d{6}$")]
 
 
-class Body(BaseModel):
+class Body(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -89,7 +90,7 @@ class RolesRequest(Body):
     roles: list[Role] = Field(max_length=4)
 
 
-class UserOut(BaseModel):
+class UserOut(Schema):
     user_id: str
     username: str
     email: str
@@ -105,7 +106,7 @@ class UserOut(BaseModel):
     created_at: str
 
 
-class TokensOut(BaseModel):
+class TokensOut(Schema):
     user: UserOut
     access_token: str
     refresh_token: str

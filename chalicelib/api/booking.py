@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 from chalice import Blueprint
 from chalice.app import Request
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -29,13 +28,14 @@ from chalicelib.booking import coupons, service, settlement, tickets
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import Page, PageQuery
+from chalicelib.core.schema import Schema
 
 bp = Blueprint(__name__)
 TAGS = ("booking",)
 SEAT_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
 
-class OrderRequest(BaseModel):
+class OrderRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 
     showtime_id: str = Field(min_length=1, max_length=64)
@@ -51,7 +51,7 @@ class OrderRequest(BaseModel):
         return value
 
 
-class QuoteOut(BaseModel):
+class QuoteOut(Schema):
     lines: list[dict[str, Any]]
     subtotal: int
     discount: int
@@ -61,23 +61,23 @@ class QuoteOut(BaseModel):
     coupon_problem: str | None
 
 
-class PaymentOut(BaseModel):
+class PaymentOut(Schema):
     client_secret: str
     payment_intent_id: str
 
 
-class PlacedOrder(BaseModel):
+class PlacedOrder(Schema):
     order: dict[str, Any]
     payment: PaymentOut | None
 
 
-class CheckinRequest(BaseModel):
+class CheckinRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=512)
 
 
-class CouponRequest(BaseModel):
+class CouponRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)

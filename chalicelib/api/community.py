@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.accounts.roles import Role, has_role
 from chalicelib.accounts.tokens import Principal
@@ -14,6 +14,7 @@ from chalicelib.api.routing import Reply, route
 from chalicelib.community import bans, comments, history, likes, ratings, threads, wants
 from chalicelib.community.rules import COMMENT_MAX_CHARS, MAX_STARS, MIN_STARS, Viewer
 from chalicelib.core.pagination import Page, PageQuery
+from chalicelib.core.schema import Schema
 
 bp = Blueprint(__name__)
 TAGS = ("community",)
@@ -23,44 +24,44 @@ CommentText = Annotated[
 ]
 
 
-class RatingBody(BaseModel):
+class RatingBody(Schema):
     model_config = ConfigDict(extra="forbid")
 
     stars: int = Field(strict=True, ge=MIN_STARS, le=MAX_STARS)
 
 
-class RatingOut(BaseModel):
+class RatingOut(Schema):
     movie_id: str
     stars: int | None
     rating_count: int
     rating_average: float | None
 
 
-class WantOut(BaseModel):
+class WantOut(Schema):
     movie_id: str
     wanted: bool
 
 
-class NewComment(BaseModel):
+class NewComment(Schema):
     model_config = ConfigDict(extra="forbid")
 
     body: CommentText
     reply_to: str | None = Field(default=None, min_length=1, max_length=64)
 
 
-class CommentEdit(BaseModel):
+class CommentEdit(Schema):
     model_config = ConfigDict(extra="forbid")
 
     body: CommentText
 
 
-class LikeOut(BaseModel):
+class LikeOut(Schema):
     comment_id: str
     liked: bool
     like_count: int
 
 
-class BanBody(BaseModel):
+class BanBody(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(default=None, max_length=500)

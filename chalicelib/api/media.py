@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import route
+from chalicelib.core.schema import Schema
 from chalicelib.media.uploads import presign_upload
 
 bp = Blueprint(__name__)
 
 
-class UploadRequest(BaseModel):
+class UploadRequest(Schema):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(min_length=1, max_length=50)
@@ -23,7 +24,7 @@ class UploadRequest(BaseModel):
     size: int = Field(gt=0)
 
 
-class UploadOut(BaseModel):
+class UploadOut(Schema):
     url: str
     fields: dict[str, str]
     key: str

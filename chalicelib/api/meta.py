@@ -6,15 +6,15 @@ from importlib import resources
 from typing import Any, Literal
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel
 
 from chalicelib.api.routing import Reply, route
 from chalicelib.core.health import check_all
+from chalicelib.core.schema import Schema
 
 bp = Blueprint(__name__)
 
 
-class Health(BaseModel):
+class Health(Schema):
     status: Literal["ok", "degraded"]
     checks: dict[str, dict[str, Any]]
 

@@ -21,7 +21,7 @@ from chalicelib.api.cors import add_cors_headers
 from chalicelib.api.problems import PROBLEM_JSON, problem, response_for
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import PayloadTooLarge
-from chalicelib.core.observability import logger, metrics, tracer
+from chalicelib.core.observability import logger, metrics, subsegment
 
 CORRELATION_HEADER = "X-Correlation-Id"
 
@@ -35,8 +35,9 @@ def install(app: Chalice) -> None:
             if len(event.raw_body or b"") > get_settings().max_body_bytes:
                 raise PayloadTooLarge("The request body is larger than 1 MB.")
             route_key = (event.context or {}).get("resourcePath", event.path)
-            with tracer.provider.in_subsegment(f"## {event.method} {route_key}") as segment:
-                segment.put_annotation("correlation_id", correlation_id)
+            with subsegment(f"## {event.method} {route_key}") as segment:
+                if segment is not None:
+                    segment.put_annotation("correlation_id", correlation_id)
                 response = get_response(event)
         except Exception as exc:
             response = response_for(exc)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from chalicelib.core.pagination import PageQuery
+from chalicelib.core.schema import Schema
 
 Format = Literal["2D", "3D", "IMAX"]
 Status = Literal["coming", "showing", "ended"]
@@ -18,7 +19,7 @@ Id = Field(min_length=1, max_length=64)
 Name = Field(min_length=1, max_length=100)
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -35,7 +36,7 @@ class GenrePatch(Strict):
     parent_id: str | None = Field(default=None, max_length=64)
 
 
-class GenreOut(BaseModel):
+class GenreOut(Schema):
     genre_id: str
     name: str
     parent_id: str | None
@@ -86,18 +87,18 @@ class MoviePatch(MovieFields):
     release_date: date | None = None
 
 
-class CastOut(BaseModel):
+class CastOut(Schema):
     person: str
     role: str
     character: str | None = None
 
 
-class GenreRef(BaseModel):
+class GenreRef(Schema):
     genre_id: str
     name: str
 
 
-class MovieOut(BaseModel):
+class MovieOut(Schema):
     movie_id: str
     title: str
     original_title: str | None
@@ -148,13 +149,13 @@ class AreaIn(Strict):
     parent_id: str | None = Field(default=None, max_length=64)
 
 
-class CinemaRef(BaseModel):
+class CinemaRef(Schema):
     cinema_id: str
     name: str
     district_id: str | None
 
 
-class AreaOut(BaseModel):
+class AreaOut(Schema):
     area_id: str
     name: str
     level: str
@@ -203,7 +204,7 @@ class HallPatch(Strict):
     layout: Layout | None = None
 
 
-class HallOut(BaseModel):
+class HallOut(Schema):
     hall_id: str
     cinema_id: str
     name: str
@@ -212,7 +213,7 @@ class HallOut(BaseModel):
     layout: Layout
 
 
-class CinemaOut(BaseModel):
+class CinemaOut(Schema):
     cinema_id: str
     name: str
     city_id: str
@@ -249,7 +250,7 @@ class ShowtimePatch(Strict):
     sales_open: bool | None = None
 
 
-class ShowtimeOut(BaseModel):
+class ShowtimeOut(Schema):
     showtime_id: str
     movie_id: str
     cinema_id: str

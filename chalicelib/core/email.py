@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.core.aws import client, queue_url
 from chalicelib.core.config import get_settings
+from chalicelib.core.schema import Schema
 
 
-class EmailMessage(BaseModel):
+class EmailMessage(Schema):
     message_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     kind: str  # e.g. "verification_code", "order_confirmation"
     to: str

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.core.errors import BadRequest
+from chalicelib.core.schema import Schema
 from chalicelib.core.signing import InvalidSignature, sign, unsign
 
 DEFAULT_LIMIT = 10
@@ -21,7 +22,7 @@ MAX_LIMIT = 100
 T = TypeVar("T")
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     """Query parameters every list accepts; list queries subclass it to add filters."""
 
     model_config = ConfigDict(extra="forbid")
@@ -30,7 +31,7 @@ class PageQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=2048)
 
 
-class Page(BaseModel, Generic[T]):
+class Page(Schema, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
 

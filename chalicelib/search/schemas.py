@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.core.pagination import PageQuery
+from chalicelib.core.schema import Schema
 from chalicelib.search.index import SortKey
 
 MAX_QUERY_CHARS = 100
@@ -29,7 +30,7 @@ class SearchMoviesQuery(PageQuery):
     _strip_q = field_validator("q", mode="before")(_strip)
 
 
-class SuggestQuery(BaseModel):
+class SuggestQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     q: str = Field(min_length=1, max_length=MAX_SUGGEST_CHARS)
@@ -37,7 +38,7 @@ class SuggestQuery(BaseModel):
     _strip_q = field_validator("q", mode="before")(_strip)
 
 
-class SearchItem(BaseModel):
+class SearchItem(Schema):
     movie_id: str
     title: str
     original_title: str | None
@@ -54,28 +55,28 @@ class SearchItem(BaseModel):
     highlight: dict[str, list[str]]
 
 
-class GenreFacet(BaseModel):
+class GenreFacet(Schema):
     genre_id: str
     name: str | None
     count: int
 
 
-class Facets(BaseModel):
+class Facets(Schema):
     genres: list[GenreFacet]
 
 
-class SearchPage(BaseModel):
+class SearchPage(Schema):
     items: list[SearchItem]
     next_cursor: str | None
     total: int
     facets: Facets
 
 
-class SuggestItem(BaseModel):
+class SuggestItem(Schema):
     movie_id: str
     title: str
     original_title: str | None
 
 
-class SuggestPage(BaseModel):
+class SuggestPage(Schema):
     items: list[SuggestItem]
