@@ -112,8 +112,8 @@ def nearby_seats(
     seats: Iterable[Placed], chosen: Collection[str], reach: int = STRANDED_REACH
 ) -> list[str]:
     """The seats, not chosen, at most ``reach`` places from a chosen seat in the same row
-    with no aisle or row end between: all ``stranded_seats`` needs to know besides the
-    choice, and what a hold checks is unchanged when it commits. Hall order."""
+    with no aisle or row end between: all ``stranded_seats`` (and ``decisive_seats``)
+    need to know besides the choice. Hall order."""
     by_place = {(s.row, s.col): s.seat_id for s in seats}
     places = {seat_id: place for place, seat_id in by_place.items()}
     found: set[str] = set()
@@ -127,6 +127,32 @@ def nearby_seats(
                 if other not in chosen:
                     found.add(other)
     return [seat_id for place, seat_id in sorted(by_place.items()) if seat_id in found]
+
+
+def decisive_seats(
+    seats: Iterable[SeatState], chosen: Collection[str], now_epoch: int
+) -> list[str]:
+    """Of the seats near a choice that ``stranded_seats`` let through, those a concurrent
+    change of which could still make it strand one: on each free side of a run of chosen
+    seats, the seat beyond the free neighbour (taken, it would leave the neighbour alone);
+    on each taken side, the neighbour itself (freed, it would be alone). A hold checks
+    these are unchanged when it commits; any other change next to it strands nothing."""
+    by_place = {(s.row, s.col): s for s in seats}
+    places = {s.seat_id: place for place, s in by_place.items()}
+    found: set[str] = set()
+    for seat_id in chosen:
+        row, col = places[seat_id]
+        for step in (-1, 1):
+            beside = by_place.get((row, col + step))
+            if beside is None or beside.seat_id in chosen:
+                continue  # an aisle, the row's end or the choice itself: nothing to strand
+            if not is_free(beside, now_epoch):
+                found.add(beside.seat_id)
+                continue
+            beyond = by_place.get((row, col + 2 * step))
+            if beyond is not None and beyond.seat_id not in chosen:
+                found.add(beyond.seat_id)
+    return [s.seat_id for place, s in sorted(by_place.items()) if s.seat_id in found]
 
 
 def stranded_seats(seats: Iterable[SeatState], chosen: Iterable[str], now_epoch: int) -> list[str]:

@@ -23,6 +23,7 @@ from chalicelib.booking.rules import (
     OrderStatus,
     Quote,
     SeatState,
+    decisive_seats,
     hold_expiry,
     is_free,
     may_cancel_paid,
@@ -63,8 +64,8 @@ def seat_map(showtime_id: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Decision:
-    """An order decided on a read: the terms and price, and the seats near the choice as
-    they were read (the transaction checks they are unchanged)."""
+    """An order decided on a read: the terms and price, and the seats near the choice the
+    decision rests on, as read (the transaction checks they are unchanged)."""
 
     terms: SaleTerms
     priced: Quote
@@ -112,7 +113,7 @@ def _decide(
                 "This choice would leave a single seat stranded in the row.",
                 extra={"stranded_seats": stranded},
             )
-        nearby = [states[s] for s in nearby_ids if s in states]
+        nearby = [states[s] for s in decisive_seats(states.values(), seat_ids, now_epoch)]
     lines = price_lines(((s, plan.seat_type(s)) for s in seat_ids), terms.prices)
     coupon = coupon_for(user_id, coupon_id) if coupon_id else None
     priced = quote(lines, terms.currency, terms.movie_id, now, coupon)

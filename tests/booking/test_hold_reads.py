@@ -65,7 +65,8 @@ def test_a_hold_in_a_big_hall_reads_only_the_chosen_seats_and_their_neighbours(
     items = requests_sent[1][1]["TransactItems"]
     checks = [i["ConditionCheck"]["Key"] for i in items if "ConditionCheck" in i]
     checked = sorted(k.get("seat_id", k["showtime_id"])["S"] for k in checks)
-    assert checked == sorted(["R21-08", "R21-09", "R21-12", "R21-13", show.showtime_id])
+    # free on both sides: what could strand a seat is the seat beyond each free neighbour
+    assert checked == sorted(["R21-08", "R21-13", show.showtime_id])
     assert Seat.get(show.showtime_id, "R21-10").order_id == order.order_id
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,10 +20,12 @@ from chalicelib.booking.rules import (
     can_transition,
     check_transition,
     coupon_problem,
+    decisive_seats,
     discount_for,
     effective_status,
     hold_expiry,
     may_cancel_paid,
+    nearby_seats,
     order_number,
     payment_problem,
     quote,
@@ -90,6 +93,39 @@ def test_other_rows_are_not_judged() -> None:
 
 def test_a_single_seat_stranded_before_the_choice_is_not_blamed_on_it() -> None:
     assert stranded_seats(row("x.x..."), ["A3", "A4", "A5"], EPOCH) == []
+
+
+def test_the_seats_that_matter_are_two_either_side_up_to_an_aisle_or_the_row_end() -> None:
+    seats = row("......_...")  # cols 0-5 | aisle | cols 7-9
+    assert nearby_seats(seats, {"A2", "A3"}) == ["A0", "A1", "A4", "A5"]
+    assert nearby_seats(seats, {"A5"}) == ["A3", "A4"]  # the aisle ends the row's block
+    assert nearby_seats(seats, {"A0", "A8"}) == ["A1", "A2", "A7", "A9"]
+
+
+def test_the_stranded_seat_rule_on_the_nearby_seats_alone_agrees_with_the_whole_row() -> None:
+    rng = random.Random(11)
+    for _ in range(500):
+        pattern = "".join(rng.choice("..xhe_") for _ in range(12))
+        seats = [s for s in row(pattern) if s.status == SeatStatus.AVAILABLE]
+        if not seats:
+            continue
+        start = rng.randrange(len(seats))
+        chosen = [s.seat_id for s in seats[start : start + rng.randint(1, 3)]]
+        whole = row(pattern)
+        near = set(nearby_seats(whole, set(chosen))) | set(chosen)
+        window = [s for s in whole if s.seat_id in near]
+        assert stranded_seats(window, chosen, EPOCH) == stranded_seats(whole, chosen, EPOCH)
+
+
+def test_a_hold_rests_on_the_seat_beyond_a_free_neighbour_or_on_a_taken_neighbour() -> None:
+    # free on both sides: a seat taken beyond either free neighbour would strand it
+    assert decisive_seats(row("........"), {"A3", "A4"}, EPOCH) == ["A1", "A6"]
+    # taken on the left: freeing it would strand it; the right as before
+    assert decisive_seats(row("..x....."), {"A3", "A4"}, EPOCH) == ["A2", "A6"]
+    # at the row's end and at an aisle there is nothing beyond to watch
+    assert decisive_seats(row("....._.."), {"A3", "A4"}, EPOCH) == ["A1"]
+    # an expired hold is a free neighbour
+    assert decisive_seats(row("..e....."), {"A3", "A4"}, EPOCH) == ["A1", "A6"]
 
 
 # --- counts, windows, holds --------------------------------------------------------------
