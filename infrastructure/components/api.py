@@ -24,6 +24,7 @@ from chalice import api as chalice_api
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infrastructure import bundles
 from infrastructure.components.access import Access
 from infrastructure.components.functions import RUNTIME_ACKNOWLEDGMENT
 from infrastructure.nag import acknowledge
@@ -60,6 +61,9 @@ class StagedChalice(Chalice):
             stage=self.chalice_stage,
             chalice_config=self.stage_config,
         )
+        # Chalice zips sources only (and its own runtime, chalice/app.py, as source):
+        # compiled here, or every cold start would compile them.
+        bundles.compile_zip(Path(self._sam_package_dir) / "deployment.zip")
 
 
 def package_chalice(

@@ -3,6 +3,7 @@ and what goes into the dependency layer."""
 
 from __future__ import annotations
 
+import zipfile
 from typing import Any
 
 import pytest
@@ -63,3 +64,27 @@ def test_the_layer_holds_the_runtime_requirements_not_what_lambda_provides() -> 
     assert "aws-xray-sdk" in closure  # Powertools' Tracer needs it once tracing is on
     assert not set(closure) & bundles.NOT_BUNDLED
     assert not {"pytest", "moto", "aws-cdk-lib", "cfn-lint"} & set(closure)
+    # the Lambda runtime's own, which a copy in the layer would shadow
+    assert not {"urllib3", "python-dateutil", "jmespath", "six"} & set(closure)
+    # declared by opensearch-py, imported by nothing we run (7 MB zipped)
+    assert not {"opensearch-protobufs", "grpcio", "protobuf"} & set(closure)
+
+
+def test_a_zip_gets_the_bytecode_of_its_modules_and_fixed_timestamps(tmp_path: Any) -> None:
+    package = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("app.py", "VALUE = 1\n")
+        archive.writestr("lib/mod.py", "def f():\n    return 2\n")
+        archive.writestr("lib/data.json", "{}")
+
+    bundles.compile_zip(package)
+    first = package.read_bytes()
+    bundles.compile_zip(package)
+
+    with zipfile.ZipFile(package) as archive:
+        names = set(archive.namelist())
+        assert {"__pycache__/app.cpython-311.pyc", "lib/__pycache__/mod.cpython-311.pyc"} <= names
+        assert {"app.py", "lib/mod.py", "lib/data.json"} <= names
+        flags = int.from_bytes(archive.read("lib/__pycache__/mod.cpython-311.pyc")[4:8], "little")
+        assert flags == 0b01  # hash-based, unchecked: the source's timestamp is never compared
+    assert package.read_bytes() == first  # same code, same zip, same asset hash

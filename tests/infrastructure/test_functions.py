@@ -262,4 +262,11 @@ def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
     assert len(assets) == 1  # mailer, indexer, sweeper and reconciler: one code asset
     code_dir = synth.outdir / f"asset.{assets.pop().removesuffix('.zip')}"
     assert sorted(p.name for p in code_dir.iterdir()) == ["chalicelib", "functions"]
-    assert not list(code_dir.rglob("__pycache__"))
+    # compiled at build, never a developer's stray cache: one unchecked-hash .pyc per module
+    sources = {p.relative_to(code_dir).with_suffix("") for p in code_dir.rglob("*.py")}
+    compiled = {
+        (p.parent.parent / p.name.split(".")[0]).relative_to(code_dir)
+        for p in code_dir.rglob("*.pyc")
+    }
+    assert compiled == sources
+    assert all(p.read_bytes()[4:8] == b"\x01\0\0\0" for p in code_dir.rglob("*.pyc"))
