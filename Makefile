@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAGE  ?= dev
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: dev test lint typecheck pytest install web synth deploy reindex clean
+.PHONY: dev test lint typecheck pytest install web synth deploy reindex bench clean
 
 install: $(VENV)/.installed node_modules/.installed web/node_modules/.installed
 
@@ -51,6 +52,10 @@ synth: install web
 
 deploy: install web
 	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE)
+
+# Performance figures of the README (ratios, one run; not part of `make test`).
+bench: install web
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 reindex: install
 	$(BIN)/python -m chalicelib.search.reindex --local-stack
