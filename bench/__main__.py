@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated subset")
     parser.add_argument("--rounds", type=int, default=3, help="hold runs per contestant")
-    parser.add_argument("--samples", type=int, default=300, help="seat-map requests per side")
+    parser.add_argument("--samples", type=int, default=200, help="seat-map requests per side")
     parser.add_argument("--imports", type=int, default=15, help="cold starts per module")
     args = parser.parse_args(argv)
     parts = [p for p in args.parts.split(",") if p]
@@ -135,6 +135,8 @@ def cold_start_table(samples: int, found: dict[str, sizes.Asset]) -> str:
                     f"import {result.module}",
                     result.median * 1000,
                     ratio(result.median, base.median),
+                    result.cpu_median * 1000,
+                    ratio(result.cpu_median, base.cpu_median),
                     " ".join(m for m in result.loaded if m != result.module) or "-",
                 ]
             )
@@ -142,7 +144,8 @@ def cold_start_table(samples: int, found: dict[str, sizes.Asset]) -> str:
         f"(c) cold start: a new interpreter importing the handler, median of {samples}, "
         "with the Lambda runtime's variables"
     )
-    return table(title, ["from", "process", "ms", "vs boto3", "heavy modules loaded"], rows)
+    header = ["from", "process", "wall ms", "vs boto3", "CPU ms", "vs boto3", "heavy modules"]
+    return table(title, header, rows)
 
 
 def size_table(found: dict[str, sizes.Asset]) -> str:

@@ -9,12 +9,15 @@ Two ways:
   ``PYTHONDONTWRITEBYTECODE`` (``/var/task`` and ``/opt`` are read-only on Lambda), so
   whatever the bundle does not ship compiled is compiled again by every cold start.
 
-Samples go round-robin over the modules, so a busy moment hits all of them alike.
+Samples go round-robin over the modules, so a busy moment hits all of them alike. Each
+sample is the process's wall time and its CPU time (user + system): on a machine shared
+with other work the CPU time is the steadier of the two.
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,12 +56,17 @@ ROOT = Path(__file__).resolve().parents[1]
 class ImportTimes:
     where: str
     module: str
-    samples: list[float]
+    wall: list[float]
+    cpu: list[float]
     loaded: list[str]
 
     @property
     def median(self) -> float:
-        return statistics.median(self.samples)
+        return statistics.median(self.wall)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
 
 @dataclass
@@ -81,7 +89,9 @@ def _program(module: str, path: list[str], report: bool) -> str:
     return f"{head}import {module}{tail}"
 
 
-def _time(place: Place, module: str, cwd: Path) -> float:
+def _time(place: Place, module: str, cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one interpreter importing ``module``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, *place.python_args, "-c", _program(module, place.path, False)],
@@ -90,7 +100,9 @@ def _time(place: Place, module: str, cwd: Path) -> float:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _loaded(place: Place, module: str, cwd: Path) -> list[str]:
@@ -149,7 +161,7 @@ def measure(samples: int, deployed: dict[str, Place] | None, workdir: Path) -> l
         any_place = next(iter(deployed.values()))
         jobs.append((any_place, "boto3"))
         jobs += [(deployed[name], module) for name, module in HANDLERS.items()]
-    found: dict[tuple[str, str], list[float]] = {(p.name, m): [] for p, m in jobs}
+    found: dict[tuple[str, str], list[tuple[float, float]]] = {(p.name, m): [] for p, m in jobs}
     for place, module in jobs:  # warm the page cache once
         _time(place, module, workdir)
     for _ in range(samples):
@@ -157,7 +169,11 @@ def measure(samples: int, deployed: dict[str, Place] | None, workdir: Path) -> l
             found[(place.name, module)].append(_time(place, module, workdir))
     return [
         ImportTimes(
-            place.name, module, found[(place.name, module)], _loaded(place, module, workdir)
+            place.name,
+            module,
+            [wall for wall, _ in found[(place.name, module)]],
+            [cpu for _, cpu in found[(place.name, module)]],
+            _loaded(place, module, workdir),
         )
         for place, module in jobs
     ]

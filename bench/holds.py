@@ -11,6 +11,9 @@ contestant), then checks that no seat ended up with two holders.
   read again.
 - raw transaction: one boto3 TransactWriteItems of the seat updates, conditioned on the
   seats being free; nothing else (no order, no rule, no retry).
+- raw transaction + order: the same, with the writes the service makes besides the seats
+  (the pending order, with its indexes, and its unique number): the floor for any
+  design that holds seats and records the order in one transaction.
 
 Choices are aligned pairs (cols 0-1, 2-3, ...) in even-length rows, so the stranded-seat
 rule never refuses one: every refusal is a seat someone else holds, for every contestant.
@@ -35,7 +38,7 @@ HALLS = {100: (5, 20), 2000: (40, 50)}
 #: how often the read-then-write loop reads again after losing a race on a version
 PEER_LOOPS = 5
 HOLD_SECONDS = 600
-CONTESTANTS = ("service", "read-then-write", "raw transaction")
+CONTESTANTS = ("service", "read-then-write", "raw transaction", "raw transaction + order")
 
 
 @dataclass
@@ -175,11 +178,76 @@ class Boto3Contestants:
         return None
 
     def raw_transaction(self, showtime_id: str, client: int, seats: list[str]) -> str | None:
-        owner = f"raw-{client}"
+        return self._transaction(showtime_id, f"raw-{client}", seats, with_order=False)
+
+    def raw_transaction_with_order(
+        self, showtime_id: str, client: int, seats: list[str]
+    ) -> str | None:
+        return self._transaction(showtime_id, f"raw-{client}", seats, with_order=True)
+
+    def _order_items(self, owner: str, seats: list[str], now: int) -> list[dict[str, Any]]:
+        """The pending order and its number, as the service writes them."""
+        from chalicelib.booking.models import Order, OrderNumber
+
+        stamp = {"S": time.strftime("%Y-%m-%dT%H:%M:%S.000000+0000", time.gmtime(now))}
+        number = f"{time.strftime('%Y%m%d%H%M%S', time.gmtime(now))}{owner}"
+        order = {
+            "order_id": {"S": owner},
+            "number": {"S": number},
+            "user_id": {"S": f"user-{owner}"},
+            "showtime_id": {"S": "bench"},
+            "movie_id": {"S": "bench"},
+            "starts_at": stamp,
+            "seat_ids": {"L": [{"S": s} for s in seats]},
+            "lines": {
+                "L": [
+                    {
+                        "M": {
+                            "seat_id": {"S": s},
+                            "seat_type": {"S": "standard"},
+                            "price": {"N": "4500"},
+                        }
+                    }
+                    for s in seats
+                ]
+            },
+            "subtotal": {"N": str(4500 * len(seats))},
+            "discount": {"N": "0"},
+            "total": {"N": str(4500 * len(seats))},
+            "currency": {"S": "cny"},
+            "status": {"S": "pending_payment"},
+            "hold_expires_at": {"N": str(now + HOLD_SECONDS)},
+            "pending_key": {"S": "pending"},
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        return [
+            {
+                "Put": {
+                    "TableName": Order.Meta.table_name,
+                    "Item": order,
+                    "ConditionExpression": "attribute_not_exists(order_id)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": OrderNumber.Meta.table_name,
+                    "Item": {"number": {"S": number}, "order_id": {"S": owner}},
+                    "ConditionExpression": "attribute_not_exists(#n)",
+                    "ExpressionAttributeNames": {"#n": "number"},
+                }
+            },
+        ]
+
+    def _transaction(
+        self, showtime_id: str, owner: str, seats: list[str], *, with_order: bool
+    ) -> str | None:
         now = int(time.time())
+        extra = self._order_items(owner, seats, now) if with_order else []
         try:
             self.dynamodb.transact_write_items(
-                TransactItems=[
+                TransactItems=extra
+                + [
                     {
                         "Update": {
                             "TableName": self.table,
@@ -282,6 +350,7 @@ def measure(rounds: int, counter: CallCounter) -> list[Run]:
         "service": service_attempt,
         "read-then-write": classic.read_then_write,
         "raw transaction": classic.raw_transaction,
+        "raw transaction + order": classic.raw_transaction_with_order,
     }
     runs = []
     for round_number in range(rounds):
