@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -143,18 +144,15 @@ class Boto3Contestants:
             taken: list[str] = []
             try:
                 for seat_id in seats:
-                    self.dynamodb.update_item(
-                        TableName=self.table,
-                        Key=self._key(showtime_id, seat_id),
-                        UpdateExpression="SET #s = :held, order_id = :o, hold_expires_at = :u "
-                        "ADD version :one",
-                        ConditionExpression="version = :v",
-                        ExpressionAttributeNames={"#s": "status"},
-                        ExpressionAttributeValues={
+                    self._update(
+                        showtime_id,
+                        seat_id,
+                        "SET #s = :held, order_id = :o, hold_expires_at = :u ADD version :one",
+                        "version = :v",
+                        {
                             ":held": {"S": "held"},
                             ":o": {"S": owner},
                             ":u": {"N": str(now + HOLD_SECONDS)},
-                            ":one": {"N": "1"},
                             ":v": {"N": versions[seat_id]},
                         },
                     )
@@ -162,20 +160,31 @@ class Boto3Contestants:
                 return owner
             except errors.ConditionalCheckFailedException:
                 for seat_id in taken:  # give back what this attempt took, then read again
-                    self.dynamodb.update_item(
-                        TableName=self.table,
-                        Key=self._key(showtime_id, seat_id),
-                        UpdateExpression="SET #s = :free REMOVE order_id, hold_expires_at "
-                        "ADD version :one",
-                        ConditionExpression="order_id = :o",
-                        ExpressionAttributeNames={"#s": "status"},
-                        ExpressionAttributeValues={
-                            ":free": {"S": "available"},
-                            ":o": {"S": owner},
-                            ":one": {"N": "1"},
-                        },
+                    self._update(
+                        showtime_id,
+                        seat_id,
+                        "SET #s = :free REMOVE order_id, hold_expires_at ADD version :one",
+                        "order_id = :o",
+                        {":free": {"S": "available"}, ":o": {"S": owner}},
                     )
         return None
+
+    def _update(
+        self,
+        showtime_id: str,
+        seat_id: str,
+        expression: str,
+        condition: str,
+        values: dict[str, Any],
+    ) -> None:
+        self.dynamodb.update_item(
+            TableName=self.table,
+            Key=self._key(showtime_id, seat_id),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={**values, ":one": {"N": "1"}},
+        )
 
     def raw_transaction(self, showtime_id: str, client: int, seats: list[str]) -> str | None:
         return self._transaction(showtime_id, f"raw-{client}", seats, with_order=False)
@@ -183,7 +192,9 @@ class Boto3Contestants:
     def raw_transaction_with_order(
         self, showtime_id: str, client: int, seats: list[str]
     ) -> str | None:
-        return self._transaction(showtime_id, f"raw-{client}", seats, with_order=True)
+        # the order id (and number) must be new in every run, as the service's are
+        owner = f"raw-{client}-{uuid.uuid4().hex[:12]}"
+        return self._transaction(showtime_id, owner, seats, with_order=True)
 
     def _order_items(self, owner: str, seats: list[str], now: int) -> list[dict[str, Any]]:
         """The pending order and its number, as the service writes them."""

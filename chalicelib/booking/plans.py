@@ -8,8 +8,6 @@ before plans existed gets one built from its seat items, once.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +15,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.booking.models import Seat, SeatPlan, SeatSpec, plan_rows
 from chalicelib.booking.rules import nearby_seats
+from chalicelib.core.cache import ContainerCache
 from chalicelib.core.errors import NotFound, ValidationFailed
 
 #: plans kept per container (a 2000-seat plan is about 40 KB)
@@ -55,23 +54,12 @@ class Plan:
         return nearby_seats([s for s in self.seats.values() if s.row in rows], set(chosen))
 
 
-_lock = threading.Lock()
-_plans: OrderedDict[str, Plan] = OrderedDict()
+_plans: ContainerCache[str, Plan] = ContainerCache(CACHED_PLANS)
 
 
 def plan_of(showtime_id: str) -> Plan:
     """The showtime's plan: from this container's cache, else one GetItem."""
-    with _lock:
-        plan = _plans.get(showtime_id)
-        if plan is not None:
-            _plans.move_to_end(showtime_id)
-            return plan
-    plan = _read(showtime_id)
-    with _lock:
-        _plans[showtime_id] = plan
-        while len(_plans) > CACHED_PLANS:
-            _plans.popitem(last=False)
-    return plan
+    return _plans.get(showtime_id, _read)
 
 
 def _read(showtime_id: str) -> Plan:

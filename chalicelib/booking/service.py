@@ -69,7 +69,7 @@ class Decision:
 
     terms: SaleTerms
     priced: Quote
-    nearby: list[SeatState] = field(default_factory=list)
+    decisive: list[SeatState] = field(default_factory=list)
 
 
 def _decide(
@@ -97,7 +97,7 @@ def _decide(
         refusal = _terms_refusal(terms, seat_types, now)
     if refusal is not None:
         raise refusal
-    nearby: list[SeatState] = []
+    decisive: list[SeatState] = []
     if settings.stranded_seat_rule:
         now_epoch = int(now.timestamp())
         nearby_ids = plan.nearby(seat_ids)
@@ -113,13 +113,13 @@ def _decide(
                 "This choice would leave a single seat stranded in the row.",
                 extra={"stranded_seats": stranded},
             )
-        nearby = [states[s] for s in decisive_seats(states.values(), seat_ids, now_epoch)]
+        decisive = [states[s] for s in decisive_seats(states.values(), seat_ids, now_epoch)]
     lines = price_lines(((s, plan.seat_type(s)) for s in seat_ids), terms.prices)
     coupon = coupon_for(user_id, coupon_id) if coupon_id else None
     priced = quote(lines, terms.currency, terms.movie_id, now, coupon)
     if hold and priced.coupon_problem:
         raise ValidationFailed.single("coupon_id", priced.coupon_problem)
-    return Decision(terms, priced, nearby)
+    return Decision(terms, priced, decisive)
 
 
 def _terms_refusal(terms: SaleTerms, seat_types: set[str], now: datetime) -> Conflict | None:
@@ -188,7 +188,7 @@ def hold_order(
                 decision.terms,
                 seat_ids,
                 decision.priced,
-                nearby=decision.nearby,
+                decisive=decision.decisive,
                 order_id=order_id,
             )
         except _Outdated as outdated:
@@ -261,7 +261,7 @@ def _hold(
     priced: Quote,
     numbers: Callable[[datetime], str] = order_number,
     *,
-    nearby: Sequence[SeatState] = (),
+    decisive: Sequence[SeatState] = (),
     order_id: str | None = None,
 ) -> Order:
     """The hold transaction. The order number is claimed in it too; on the (rare) collision
@@ -301,7 +301,7 @@ def _hold(
         showtimes.add_unchanged(tx, showtime)
         for seat_id in seat_ids:
             holds.add_hold(tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch)
-        for seat in nearby:
+        for seat in decisive:
             holds.add_unchanged(tx, showtime.showtime_id, seat)
         if priced.coupon_id:
             holds.add_coupon_use(tx, user_id, priced.coupon_id, order.order_id, now_epoch)

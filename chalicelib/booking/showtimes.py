@@ -10,14 +10,13 @@ list) reads the showtime afresh instead.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.catalog.models import Showtime
+from chalicelib.core.cache import ContainerCache
 from chalicelib.core.errors import NotFound
 from chalicelib.core.transactions import Transaction
 
@@ -37,31 +36,22 @@ class SaleTerms:
     version: int | None  # None: written before showtimes had versions
 
 
-_lock = threading.Lock()
-_cache: OrderedDict[str, SaleTerms] = OrderedDict()
+_cache: ContainerCache[str, SaleTerms] = ContainerCache(CACHED_TERMS)
 
 
 def sale_terms(showtime_id: str, *, cached: bool) -> SaleTerms:
     """The showtime's terms: with ``cached``, from this container when it has them (only
     for a caller that adds ``add_unchanged`` to its transaction)."""
     if cached:
-        with _lock:
-            terms = _cache.get(showtime_id)
-            if terms is not None:
-                _cache.move_to_end(showtime_id)
-                return terms
+        return _cache.get(showtime_id, _read)
     terms = _read(showtime_id)
-    with _lock:
-        _cache[showtime_id] = terms
-        while len(_cache) > CACHED_TERMS:
-            _cache.popitem(last=False)
+    _cache.put(showtime_id, terms)
     return terms
 
 
 def forget(showtime_id: str) -> None:
     """Drop cached terms that a transaction found out of date."""
-    with _lock:
-        _cache.pop(showtime_id, None)
+    _cache.forget(showtime_id)
 
 
 def _read(showtime_id: str) -> SaleTerms:
