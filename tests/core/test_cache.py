@@ -24,7 +24,7 @@ def test_the_least_recently_used_entry_goes_first_and_forget_drops_one() -> None
     cache.put("b", 2)
     cache.get("a", lambda _: 0)  # a is used: b is now the oldest
     cache.put("c", 3)
-    assert cache.get("b", lambda _: -1) == -1  # b was dropped (and is now reloaded)
-    assert cache.get("a", lambda _: 0) == 1
-    cache.forget("a")
-    assert cache.get("a", lambda _: 7) == 7
+    assert cache.get("a", lambda _: 0) == 1  # kept
+    assert cache.get("b", lambda _: -1) == -1  # dropped, so loaded again
+    cache.forget("b")
+    assert cache.get("b", lambda _: 7) == 7
