@@ -34,6 +34,7 @@ HANDLERS = {
     "mailer": "functions.mailer",
     "indexer": "functions.indexer",
     "sweeper": "functions.sweeper",
+    "reconciler": "functions.reconciler",
 }
 #: loaded only by the routes and records that need them
 HEAVY = (

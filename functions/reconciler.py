@@ -6,6 +6,10 @@ same code path as the webhook: ``chalicelib.booking.reconcile``.
 
 from __future__ import annotations
 
+from chalicelib.core import coldstart  # first: no garbage collection while this loads
+
+# isort: split
+
 from typing import Any
 
 from chalicelib.booking.reconcile import reconcile_payments
@@ -20,3 +24,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     logger.info("reconciled payments", extra={"settled": settled})
     metrics.flush_metrics()
     return {"settled": settled}
+
+
+coldstart.loaded()

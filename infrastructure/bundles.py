@@ -56,7 +56,13 @@ UNUSED = frozenset({"opensearch-protobufs", "pycparser"})
 #: 1.7 MB Swagger UI (Chalice routes our API; ``chalicelib/api/meta.py`` serves our docs).
 UNUSED_PARTS = ("aws_lambda_powertools/event_handler/",)
 #: The modules Lambda imports (the API's and each function's handler module).
-HANDLER_MODULES = ("app", "functions.mailer", "functions.indexer", "functions.sweeper")
+HANDLER_MODULES = (
+    "app",
+    "functions.mailer",
+    "functions.indexer",
+    "functions.sweeper",
+    "functions.reconciler",
+)
 #: What they import later, inside a call (tests/infrastructure checks each is there).
 LAZY_IMPORTS = (
     "stripe",  # payments
