@@ -4,7 +4,6 @@ transaction that notices when the cached terms went out of date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,9 +12,7 @@ from chalicelib.booking import service
 from chalicelib.booking.models import Seat, SeatPlan, SeatSpec
 from chalicelib.catalog.schemas import ShowtimePatch
 from chalicelib.catalog.showtimes import update_showtime
-from chalicelib.core.dynamo import all_models
 from chalicelib.core.errors import Conflict
-from chalicelib.core.transactions import connection
 from tests.booking.support import make_showtime
 
 
@@ -25,22 +22,6 @@ def big_hall(rows: int = 40, per_row: int = 50) -> list[SeatSpec]:
         for r in range(rows)
         for c in range(per_row)
     ]
-
-
-@pytest.fixture
-def requests_sent() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """Every DynamoDB request the application sends meanwhile: (operation, parameters)."""
-    sent: list[tuple[str, dict[str, Any]]] = []
-
-    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
-        sent.append((model.name, params))
-
-    clients = [connection().client] + [m._get_connection().connection.client for m in all_models()]
-    for client in clients:
-        client.meta.events.register("provide-client-params.dynamodb", record)
-    yield sent
-    for client in clients:
-        client.meta.events.unregister("provide-client-params.dynamodb", record)
 
 
 def test_a_hold_in_a_big_hall_reads_only_the_chosen_seats_and_their_neighbours(

@@ -35,6 +35,8 @@ LATER = {
     "reconciler": "import stripe",
     "api": "import stripe, opensearchpy, argon2, jwt",
 }
+#: Loaded only by the calls that need them, never by importing a handler.
+HEAVY = ("stripe", "opensearchpy", "argon2", "cryptography", "jwt", "requests", "sqlite3")
 #: Every module imported from the assets has its bytecode there (Lambda cannot write it).
 ALL_COMPILED = """
 import importlib.util, os
@@ -83,6 +85,7 @@ def test_each_handler_imports_from_its_assets_alone(
     path = [str(code_dir), str(layer_dir), str(lambda_runtime)]
     program = (
         f"import sys; sys.path[:0] = {path!r}; import {IMPORTS[name]} as m; "
+        f"heavy = [h for h in {HEAVY!r} if h in sys.modules]; assert not heavy, heavy; "
         "from chalicelib.core.observability import tracer; tracer().provider; "
         "assert callable(getattr(m, 'handler', None) or getattr(m, 'app', None)); "
         f"{LATER[name]}\n{ALL_COMPILED}"
