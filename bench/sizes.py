@@ -15,6 +15,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CDK_OUT = ROOT / "infrastructure" / "cdk.out"
 STAGE = "dev"
+#: logical ids of what the CDK adds to deploy the web client (not the project's Lambdas)
+SITE_DEPLOY = ("SiteDeploy", "CustomCDKBucketDeployment")
 
 
 @dataclass
@@ -56,10 +58,12 @@ def synthesise() -> None:
 def assets() -> dict[str, Asset]:
     """The layer and each function's code, found through the synthesised template."""
     template: dict[str, Any] = json.loads((CDK_OUT / f"marquee-{STAGE}.template.json").read_text())
-    resources = template["Resources"].values()
+    resources = template["Resources"].items()
     found: dict[str, Asset] = {}
-    for resource in resources:
+    for logical_id, resource in resources:
         props = resource.get("Properties", {})
+        if logical_id.startswith(SITE_DEPLOY):
+            continue  # the CDK's own AWS CLI layer and copy handler for the web client
         if resource["Type"] == "AWS::Lambda::LayerVersion":
             key = props["Content"]["S3Key"].removesuffix(".zip")
             found["layer"] = Asset("dependency layer", CDK_OUT / f"asset.{key}")
