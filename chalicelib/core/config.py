@@ -82,6 +82,8 @@ class Settings(BaseSettings):
 
     # HTTP
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    # /health checks the dependencies at most once per this many seconds per container.
+    health_cache_seconds: int = Field(default=30, ge=0)
 
     # Booking (DOMAIN.md, Seats, holds and orders)
     max_seats_per_order: int = Field(default=6, gt=0)
