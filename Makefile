@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAGE  ?= dev
 PYTEST_ARGS ?=
+# Extra CDK context, e.g. CDK_ARGS="-c alarmEmail=oncall@your-domain -c emailSender=no-reply@your-domain"
+CDK_ARGS ?=
 
 .PHONY: dev test lint typecheck pytest install web synth deploy reindex clean
 
@@ -47,10 +49,10 @@ pytest: install web
 test: lint typecheck web pytest
 
 synth: install web
-	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE)
+	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE) $(CDK_ARGS)
 
 deploy: install web
-	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE)
+	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE) $(CDK_ARGS)
 
 reindex: install
 	$(BIN)/python -m chalicelib.search.reindex --local-stack

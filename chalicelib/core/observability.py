@@ -11,8 +11,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 SERVICE = "marquee"
 NAMESPACE = "Marquee"
-#: Failures the sweeper's tasks handle and carry on from (each one raises an alarm).
+#: Failures the scheduled functions handle and carry on from (each one raises an alarm).
 SWEEP_FAILURES = "SweepFailures"
+RECONCILE_FAILURES = "ReconcileFailures"
 
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
