@@ -5,7 +5,8 @@ real code paths, driven the way its trigger or its clients drive them on AWS.
   does with their answers (the presigned upload form, the avatar's download URL);
 - mailer: the SQS event source (receive, invoke, delete what succeeded);
 - indexer: the DynamoDB Streams event source on the movies table;
-- sweeper: the EventBridge schedules (each rule's constant event), at a given time.
+- sweeper, reconciler: the EventBridge schedules (each rule's constant event), at a given
+  time.
 
 Run as a module, it answers the steps sent on stdin (see ``containers``).
 """
@@ -83,30 +84,47 @@ def upload_avatar(token: str) -> dict[str, Any]:
 
 
 @step
-def place_order(token: str, pay: bool, coupon: bool = False) -> str:
-    """An order for two seats of a new showtime, with a coupon issued to the buyer when
-    ``coupon``; paid by card and confirmed by Stripe's webhook when ``pay``, else left
-    pending (its hold runs out)."""
+def place_order(
+    token: str | None,
+    pay: bool,
+    webhook: bool = True,
+    coupon: bool = False,
+    showtime_id: str | None = None,
+    at: str | None = None,
+    buyer: str | None = None,
+) -> dict[str, str]:
+    """An order for seats A01 and A02 of a new showtime (or of ``showtime_id``), placed at
+    ``at`` (ISO 8601; now by default), with a coupon issued to the buyer when ``coupon``;
+    paid by card when ``pay`` and then confirmed by Stripe's webhook unless that delivery
+    is lost (``webhook=False``), else left pending (its hold runs out). ``buyer`` names a
+    user to buy as instead of ``token``'s (signed in at ``at``)."""
+    from chalicelib.accounts.tokens import issue_access_token
+    from chalicelib.core import clock
     from tests.booking.support import make_showtime, pay_by_card, succeeded_event, webhook_headers
 
-    show = make_showtime()
-    body: dict[str, Any] = {"showtime_id": show.showtime_id, "seat_ids": ["A01", "A02"]}
-    if coupon:
-        body["coupon_id"] = issue_coupon(expect(api(token).get("/me"), 200)["user_id"])
-    placed = expect(
-        api(token).post("/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}),
-        201,
-    )
+    when = clock.FrozenClock(datetime.fromisoformat(at)) if at else clock.SystemClock()
+    with clock.using(when):
+        if buyer:
+            token = issue_access_token(buyer, ["user"])
+        showtime_id = showtime_id or make_showtime().showtime_id
+        body: dict[str, Any] = {"showtime_id": showtime_id, "seat_ids": ["A01", "A02"]}
+        if coupon:
+            body["coupon_id"] = issue_coupon(expect(api(token).get("/me"), 200)["user_id"])
+        placed = expect(
+            api(token).post("/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}),
+            201,
+        )
     order_id = str(placed["order"]["order_id"])
     if pay:
         intent = placed["payment"]["payment_intent_id"]
         assert pay_by_card(intent) == "succeeded"
+    if pay and webhook:
         body, signature = succeeded_event(intent, order_id)
         delivered = api().post(
             "/payments/stripe/webhook", body=body, headers=webhook_headers(signature)
         )
         expect(delivered, 200)
-    return order_id
+    return {"order_id": order_id, "showtime_id": showtime_id}
 
 
 def staff() -> Any:
@@ -139,8 +157,9 @@ def add_movie(release_in_days: int) -> str:
 
 
 @step
-def order_status(token: str, order_id: str) -> str:
-    return str(expect(api(token).get(f"/orders/{order_id}"), 200)["status"])
+def order_status(order_id: str) -> str:
+    """An order's status, as staff read any order."""
+    return str(expect(staff().get(f"/orders/{order_id}"), 200)["status"])
 
 
 # --- mailer -----------------------------------------------------------------------------
@@ -201,6 +220,17 @@ def sweep(at: str, cadence: str) -> dict[str, Any]:
 
     with clock.using(clock.FrozenClock(datetime.fromisoformat(at))):
         return dict(sweeper.handler({"cadence": cadence}, LambdaContext("sweeper")))
+
+
+@step
+def reconcile(at: str) -> dict[str, Any]:
+    """One scheduled run of the payment reconciler, with the clock at ``at``."""
+    from chalicelib.core import clock
+    from functions import reconciler
+    from local.pumps import LambdaContext
+
+    with clock.using(clock.FrozenClock(datetime.fromisoformat(at))):
+        return dict(reconciler.handler({"cadence": "minute"}, LambdaContext("reconciler")))
 
 
 def serve() -> None:
