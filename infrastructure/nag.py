@@ -32,6 +32,8 @@ def acknowledge(scope: IConstruct, rule: str, reason: str, findings: Iterable[st
 def settle(app: IConstruct, checks: object) -> None:
     """Check every collected acknowledgment against the findings of ``checks`` (a cdk-nag
     pack, run on ``app`` with nothing acknowledged yet), then apply them all."""
+    pending = list(_pending)
+    _pending.clear()  # each acknowledgment is settled once, whatever the outcome
     report = checks.validate_scope(app)  # type: ignore[attr-defined]
     findings = {
         (violation.rule_name, resource.construct_path or "")
@@ -39,7 +41,7 @@ def settle(app: IConstruct, checks: object) -> None:
         for resource in violation.violating_resources
     }
     dead = []
-    for scope, acknowledgments in _pending:
+    for scope, acknowledgments in pending:
         path = scope.node.path
         for ack in acknowledgments:
             if not any(
@@ -52,9 +54,8 @@ def settle(app: IConstruct, checks: object) -> None:
             "acknowledgments that suppress no cdk-nag finding (remove them, or check the "
             "resource is one cdk-nag inspects): " + "; ".join(sorted(dead))
         )
-    for scope, acknowledgments in _pending:
+    for scope, acknowledgments in pending:
         Validations.of(scope).acknowledge(*acknowledgments)
-    _pending.clear()
 
 
 def arn_ref(resource: IConstruct) -> str:
