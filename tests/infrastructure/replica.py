@@ -15,14 +15,15 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass, field
+from secrets import token_urlsafe
 from typing import Any
 
 from local.env import LOCAL_SECRETS
 from tests.infrastructure.dynamodb_gate import ACCOUNT, table_arn
 from tests.infrastructure.helpers import functions, ref_id, resources, role_statements
 
-#: Each secret field gets the value the local stack uses (an operator's job on AWS).
-SECRET_VALUES = {env.lower(): value for env, value in LOCAL_SECRETS.items()}
+#: The Stripe keys an operator puts into the secret the stack deploys empty.
+STRIPE_KEYS: dict[str, str] = LOCAL_SECRETS["stripe_secret_id"][1]
 
 
 @dataclass
@@ -56,11 +57,14 @@ class Replica:
         for props in self._props("AWS::SES::EmailIdentity").values():
             ses.verify_email_identity(EmailAddress=props["EmailIdentity"])
         for logical_id, props in self._props("AWS::SecretsManager::Secret").items():
-            generated = props.get("GenerateSecretString", {}).get("GenerateStringKey")
-            fields = [generated] if generated else list(json.loads(props["SecretString"]))
-            value = json.dumps({f: SECRET_VALUES[f] for f in fields})
-            arn = secrets.create_secret(Name=props["Name"], SecretString=value)["ARN"]
-            self.values[(logical_id, "Ref")] = arn
+            generator = props.get("GenerateSecretString")
+            if generator:  # a key ring: the template's shape with a generated key in it
+                value = json.loads(generator["SecretStringTemplate"])
+                value[generator["GenerateStringKey"]] = token_urlsafe(48)
+            else:  # deployed empty: filled in as an operator would (with localstripe's keys)
+                value = {field: STRIPE_KEYS[field] for field in json.loads(props["SecretString"])}
+            arn = secrets.create_secret(Name=props["Name"], SecretString=json.dumps(value))
+            self.values[(logical_id, "Ref")] = arn["ARN"]
 
     def _table(self, logical_id: str, props: dict[str, Any], dynamodb: Any) -> None:
         name = props["TableName"]
