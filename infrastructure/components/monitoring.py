@@ -44,6 +44,17 @@ EMAIL_AGE_SECONDS = 15 * 60
 FREE_STORAGE_SHARE = 0.25
 
 
+def _count(namespace: str, metric_name: str, **dimensions: str) -> cloudwatch.Metric:
+    """How many times something happened in a period (alarmed from one)."""
+    return cloudwatch.Metric(
+        namespace=namespace,
+        metric_name=metric_name,
+        dimensions_map=dimensions,
+        statistic="Sum",
+        period=PERIOD,
+    )
+
+
 class Monitoring(Construct):
     def __init__(
         self,
@@ -108,13 +119,7 @@ class Monitoring(Construct):
             for metric_name in ("Errors", "Throttles"):
                 self._alarm(
                     f"{key.capitalize()}{metric_name}",
-                    cloudwatch.Metric(
-                        namespace="AWS/Lambda",
-                        metric_name=metric_name,
-                        dimensions_map={"FunctionName": name},
-                        statistic="Sum",
-                        period=PERIOD,
-                    ),
+                    _count("AWS/Lambda", metric_name, FunctionName=name),
                     threshold=1,
                     description=f"Lambda {name}: {metric_name.lower()}.",
                 )
@@ -165,13 +170,7 @@ class Monitoring(Construct):
         for alarm_name, metric_name in FAILURE_METRICS.items():
             self._alarm(
                 alarm_name,
-                cloudwatch.Metric(
-                    namespace=NAMESPACE,
-                    metric_name=metric_name,
-                    dimensions_map={"service": SERVICE},
-                    statistic="Sum",
-                    period=PERIOD,
-                ),
+                _count(NAMESPACE, metric_name, service=SERVICE),
                 threshold=1,
                 description=f"{metric_name}: a scheduled task failed and carried on.",
             )
