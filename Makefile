@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAGE  ?= dev
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+# Extra CDK context, e.g. CDK_ARGS="-c alarmEmail=oncall@your-domain -c emailSender=no-reply@your-domain"
+CDK_ARGS ?=
 
 .PHONY: dev test lint typecheck pytest install web synth deploy reindex bench clean
 
@@ -48,10 +50,10 @@ pytest: install web
 test: lint typecheck web pytest
 
 synth: install web
-	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE)
+	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE) $(CDK_ARGS)
 
 deploy: install web
-	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE)
+	cd infrastructure && ../node_modules/.bin/cdk deploy --all -c stage=$(STAGE) $(CDK_ARGS)
 
 # Performance figures of the README (ratios, one run; not part of `make test`).
 bench: install web

@@ -6,6 +6,10 @@ retried alone instead of the whole batch. Sending is idempotent per message id
 (Powertools idempotency, in our DynamoDB table): SQS delivers at least once, and a
 message queued twice is still one e-mail.
 
+Sends are paced to ``EMAIL_SEND_RATE`` per second: the deployment runs at most
+``mailerConcurrency`` mailers and gives each its share of the account's SES rate, so
+together they never exceed it (SES refuses what does, and refusals end in the DLQ).
+
 With ``OUTBOX_DIR`` set (the local stack), every sent message is also written there as
 an ``.eml`` file and announced on stdout, so a developer can read a code without a
 mail server.
@@ -16,7 +20,9 @@ from __future__ import annotations
 from chalicelib.core import coldstart  # first: no garbage collection while this loads
 
 # isort: split
+import threading
 import time
+from collections.abc import Callable
 from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -59,6 +65,32 @@ def idempotency_config() -> Any:
     return _idempotency
 
 
+class Pacer:
+    """At most ``rate`` sends a second from this container, whatever the batches."""
+
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._now, self._sleep = now, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, rate: float | None) -> None:
+        if rate is None:
+            return
+        with self._lock:
+            now = self._now()
+            if now < self._next:
+                self._sleep(self._next - now)
+                now = self._next
+            self._next = now + 1 / rate
+
+
+pacer = Pacer()
+
+
 def send_once(message: dict[str, Any]) -> Any:
     """Deliver the message unless one with its ``message_id`` was already delivered.
 
@@ -78,6 +110,7 @@ def send_once(message: dict[str, Any]) -> Any:
 
 def _send(message: dict[str, Any]) -> dict[str, str]:
     parsed = EmailMessage.model_validate(message)
+    pacer.wait(get_settings().email_send_rate)
     deliver(parsed)
     outbox = get_settings().outbox_dir
     if outbox:

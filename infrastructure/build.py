@@ -13,6 +13,8 @@ from typing import Any
 
 from infrastructure.stages import StageSettings, stage_settings
 
+#: The stack holding API Gateway's account settings (one per account and region).
+GATEWAY_ACCOUNT_STACK = "marquee-apigateway-account"
 #: Local-stack settings that must not leak into a deployment's packaging.
 _LOCAL_ONLY = (
     "AWS_ENDPOINT_URL",
@@ -45,12 +47,14 @@ def prepare_environment(settings: StageSettings, environ: Any = os.environ) -> N
 
 
 def build(app: Any, settings: StageSettings) -> Any:
-    """Add the stage's stack (and the cdk-nag AwsSolutions checks) to ``app``."""
+    """Add the stage's stack, the account's API Gateway settings stack it depends on, and
+    the cdk-nag AwsSolutions checks to ``app``."""
     from aws_cdk import Annotations, Environment, Validations
     from cdk_nag import AwsSolutionsChecks
 
-    from infrastructure import bundles
-    from infrastructure.stack import MarqueeStack, Sources
+    from infrastructure import bundles, nag
+    from infrastructure.stack import GatewayAccountStack, MarqueeStack, Sources
+    from infrastructure.stages import is_reserved_address
     from infrastructure.tables import all_table_specs
     from local.server import NOT_FOUND_BODY
 
@@ -64,22 +68,38 @@ def build(app: Any, settings: StageSettings) -> Any:
         not_found_body=dict(NOT_FOUND_BODY),
         web_dist=Path(__file__).resolve().parents[1] / "web" / "dist",
     )
+    environment = Environment(account=settings.account, region=settings.region)
+    gateway = GatewayAccountStack(
+        app,
+        GATEWAY_ACCOUNT_STACK,
+        env=environment,
+        description="API Gateway account settings shared by every Marquee stage here",
+    )
     stack = MarqueeStack(
         app,
         settings.stack_name,
         settings=settings,
         tables=all_table_specs(),
         sources=sources,
-        env=Environment(account=settings.account, region=settings.region),
+        env=environment,
         description=f"Marquee cinema ticketing backend ({settings.stage})",
     )
+    stack.add_stack_dependency(gateway)
     if not bundles.python_runtime_matches():
         Annotations.of(stack).add_warning_v2(
             "marquee:layer-platform",
             "The dependency layer is copied from this machine's .venv, which is not Python "
             "3.11 on Linux x86_64: fine for synth, but do not deploy it.",
         )
-    # The acknowledgments (with their reasons) are also written into the template metadata.
+    if is_reserved_address(settings.email_sender):
+        Annotations.of(stack).add_warning_v2(
+            "marquee:email-sender",
+            f"{settings.email_sender} can never be verified by SES: nothing will be mailed "
+            "from this stage until -c emailSender names an address you receive mail at.",
+        )
+    # Acknowledgments are checked against the findings (none may be dead), then applied;
+    # with their reasons they are also written into the template metadata.
+    nag.settle(app, AwsSolutionsChecks(app))
     Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, verbose=True, write_suppressions_to_cloud_formation=True)
     )

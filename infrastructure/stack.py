@@ -1,5 +1,6 @@
 """One stack per stage, composing the components and wiring them together: environment
-variables from the resources, and each Lambda's grants."""
+variables from the resources, and each Lambda's grants (all in ``_grant``); plus one stack
+per account and region for API Gateway's account settings, which every stage shares."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from infrastructure.components.access import Access
-from infrastructure.components.api import Api
+from infrastructure.components.access import FUNCTIONS, Access
+from infrastructure.components.api import Api, GatewayAccount
 from infrastructure.components.data import Data
+from infrastructure.components.edge import Edge
 from infrastructure.components.functions import Code, Functions
 from infrastructure.components.media import Media
 from infrastructure.components.messaging import Messaging
@@ -23,7 +25,12 @@ from infrastructure.components.secrets import Secrets
 from infrastructure.components.site import Site
 from infrastructure.nag import acknowledge, arn_ref
 from infrastructure.stages import StageSettings
+from infrastructure.table_access import TABLE_ACCESS
 from infrastructure.tables import TableSpec
+
+#: What settling a payment needs: the Stripe keys, and the ring ticket codes are signed
+#: with (a sold order's e-mail carries its tickets). Not the JWT ring, which mints tokens.
+SETTLEMENT_SECRETS = ("stripe", "ticket")
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,16 @@ class Sources:
     build_dir: Path
     not_found_body: dict[str, Any]
     web_dist: Path
+
+
+class GatewayAccountStack(Stack):
+    """API Gateway's CloudWatch role is one setting per account and region; every stage's
+    stack depends on this one stack instead of each owning (and on deletion, breaking) it.
+    Deploying it again from another stage changes nothing."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
+        super().__init__(scope, id, termination_protection=True, **kwargs)
+        GatewayAccount(self, "Gateway")
 
 
 class MarqueeStack(Stack):
@@ -67,6 +84,7 @@ class MarqueeStack(Stack):
             "EMAIL_QUEUE_NAME": messaging.queue.queue_name,
             "EMAIL_SENDER": messaging.sender,
             "OPENSEARCH_URL": search.url,
+            "OPENSEARCH_REPLICAS": str(search.replicas),
             "SEARCH_BACKEND": "opensearch",
             **secrets.environment(),
             "CORS_ALLOWED_ORIGINS": settings.frontend_origin,
@@ -84,11 +102,6 @@ class MarqueeStack(Stack):
             messaging=messaging,
             environment=environment,
         )
-        # Stripe and the ticket ring only (they settle orders and mail ticket codes): no JWT
-        # key, so neither can mint a token.
-        secrets.grant_read(roles["sweeper"], "stripe", "ticket")
-        secrets.grant_read(roles["reconciler"], "stripe", "ticket")
-
         api = Api(
             self,
             "Api",
@@ -100,7 +113,8 @@ class MarqueeStack(Stack):
             environment=environment,
             not_found_body=sources.not_found_body,
         )
-        self._grant_api(roles["api"], data, media, messaging, secrets)
+        Edge(self, "Edge", settings=settings, rest_api_id=api.rest_api_id, stage=api.stage)
+        self._grant(roles, data, media, messaging, secrets)
         site = Site(
             self,
             "Site",
@@ -118,10 +132,14 @@ class MarqueeStack(Stack):
             api_name=api.api_name,
             api_stage=api.stage_name,
             function_names=access.function_names,
+            indexer=functions.indexer,
+            email_queue=messaging.queue,
             dead_letter_queues={
                 "EmailDeadLetters": messaging.dead_letters,
                 "IndexerFailures": functions.stream_failures,
             },
+            search=search.domain,
+            search_volume_gib=search.volume_gib,
         )
         CfnOutput(self, "MediaBucketName", value=media.bucket.bucket_name)
         CfnOutput(self, "MediaBaseUrl", value=media.base_url)
@@ -130,31 +148,54 @@ class MarqueeStack(Stack):
         CfnOutput(self, "SiteUrl", value=site.url)
 
     @staticmethod
-    def _grant_api(
-        role: iam.Role, data: Data, media: Media, messaging: Messaging, secrets: Secrets
+    def _grant(
+        roles: dict[str, iam.Role],
+        data: Data,
+        media: Media,
+        messaging: Messaging,
+        secrets: Secrets,
     ) -> None:
-        """The API reads and writes every table, signs uploads to (and deletes from) the
-        media bucket, queues e-mail and reads the keys; search reads come from Search."""
-        data.grant(role)
+        """What each role may do beyond its logs and traces (``Access``), its trigger (the
+        event sources grant their own reads) and search (``Search``). Proven by running
+        each function under its role: tests/infrastructure/test_permissions.py."""
+        assert set(TABLE_ACCESS) == set(FUNCTIONS), "every function states its table access"
+        for key, role in roles.items():
+            data.grant(role, TABLE_ACCESS[key])
+
+        api = roles["api"]
         bucket = media.bucket
-        role.add_to_policy(
+        # Presigned uploads carry the pending tag (PutObjectTagging); attaching one checks
+        # it (HeadObject is GetObject) and removes the tag; avatars are shown by presigned
+        # GET. Nothing is ever deleted by the API: the lifecycle rule expires what is not
+        # attached.
+        api.add_to_policy(
             iam.PolicyStatement(
-                actions=["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+                actions=[
+                    "s3:PutObject",
+                    "s3:PutObjectTagging",
+                    "s3:GetObject",
+                    "s3:DeleteObjectTagging",
+                ],
                 resources=[bucket.arn_for_objects("*")],
             )
         )
         # HeadBucket (the health check) is authorised as ListBucket.
-        role.add_to_policy(
+        api.add_to_policy(
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn])
         )
-        # ListTables (the health check) has no resource-level permissions.
-        role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:ListTables"], resources=["*"]))
-        messaging.queue.grant_send_messages(role)
-        secrets.grant_read(role)
+        messaging.grant_send(api, read_attributes=True)
+        secrets.grant_read(api)
         acknowledge(
-            role,
+            api,
             "AwsSolutions-IAM5",
-            "Media objects are keyed per upload (any key in the media bucket); "
-            "dynamodb:ListTables has no resource-level permissions.",
-            findings=["Resource::*", f"Resource::{arn_ref(bucket)}/*"],
+            "Media objects are keyed per upload (any key in the media bucket).",
+            findings=[f"Resource::{arn_ref(bucket)}/*"],
         )
+
+        roles["mailer"].add_to_policy(
+            iam.PolicyStatement(actions=["ses:SendEmail"], resources=[messaging.identity_arn])
+        )
+
+        for scheduled in (roles["sweeper"], roles["reconciler"]):
+            messaging.grant_send(scheduled)
+            secrets.grant_read(scheduled, *SETTLEMENT_SECRETS)

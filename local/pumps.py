@@ -130,9 +130,13 @@ class StreamPump(Pump):
         self.last_sequence: dict[str, str] = {}
 
     def start(self) -> None:
+        self.open()
+        super().start()
+
+    def open(self) -> None:
+        """Position at the end of every shard (what ``start`` does before pumping)."""
         self._discover(initial=True)
         self.ready.set()
-        super().start()
 
     def _discover(self, initial: bool = False) -> None:
         streams = client("dynamodbstreams")

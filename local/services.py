@@ -115,7 +115,12 @@ def dynamodb_jar() -> Path:
 
 
 def dynamodb_local(port: int, data_dir: Path | None = None, log: Path | None = None) -> Service:
-    """DynamoDB Local; persistent under ``data_dir`` when given, in memory otherwise."""
+    """DynamoDB Local; persistent under ``data_dir`` when given, in memory otherwise.
+
+    One database whatever the caller's credentials and region (``-sharedDb``): otherwise
+    DynamoDB Local keeps one per access key and region, and code running with another
+    key (a function's, in the permission tests) would find no tables.
+    """
     java = java_executable()
     jar = dynamodb_jar()
     command = [
@@ -126,6 +131,7 @@ def dynamodb_local(port: int, data_dir: Path | None = None, log: Path | None = N
         str(jar),
         "-port",
         str(port),
+        "-sharedDb",
     ]
     if data_dir is None:
         command.append("-inMemory")

@@ -14,7 +14,7 @@ from chalicelib.booking import orders, payments, settlement
 from chalicelib.booking.models import PENDING_KEY, Order
 from chalicelib.booking.rules import OrderStatus
 from chalicelib.core.errors import AppError
-from chalicelib.core.observability import logger
+from chalicelib.core.observability import SWEEP_FAILURES, count_failure, logger
 
 REASON = "the seat hold expired before payment"
 
@@ -43,4 +43,5 @@ def expire_pending_orders(now: datetime) -> int:
         except Exception:
             # one bad order (Stripe down, an unknown intent) must not stop the rest
             logger.exception("could not expire an order", extra={"order_id": key.order_id})
+            count_failure(SWEEP_FAILURES)
     return expired

@@ -17,7 +17,7 @@ from chalicelib.booking import orders, settlement
 from chalicelib.booking.models import PENDING_KEY, Order
 from chalicelib.booking.rules import Settle
 from chalicelib.core.config import get_settings
-from chalicelib.core.observability import logger
+from chalicelib.core.observability import RECONCILE_FAILURES, count_failure, logger
 
 #: an order younger than this is left to its webhook
 GRACE = timedelta(minutes=2)
@@ -44,4 +44,5 @@ def reconcile_payments(now: datetime) -> int:
         except Exception:
             # one order (Stripe down for it, a conflict) must not stop the rest
             logger.exception("could not settle an order", extra={"order_id": key.order_id})
+            count_failure(RECONCILE_FAILURES)
     return settled

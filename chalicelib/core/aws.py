@@ -35,6 +35,9 @@ def client(service: str) -> Any:
                     read_timeout=10,
                     retries={"max_attempts": 3, "mode": "standard"},
                     s3={"addressing_style": "path"} if service == "s3" else None,
+                    # botocore presigns S3 URLs and POST forms with Signature Version 2
+                    # unless told otherwise; buckets created since June 2020 refuse it.
+                    signature_version="s3v4" if service == "s3" else None,
                 ),
             )
         return _clients[service]

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
 
     # HTTP
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    # /health checks the dependencies at most once per this many seconds per container.
+    health_cache_seconds: int = Field(default=30, ge=0)
+
+    # E-mails one mailer may send per second (the deployment divides the SES rate among
+    # the mailers); unset: as fast as SES answers.
+    email_send_rate: float | None = Field(default=None, gt=0)
 
     # Booking (DOMAIN.md, Seats, holds and orders)
     max_seats_per_order: int = Field(default=6, gt=0)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 
 SERVICE = "marquee"
 #: Traced calls: every AWS call (botocore) and every other HTTP call (Stripe, OpenSearch)
@@ -21,8 +22,13 @@ SERVICE = "marquee"
 #: imports requests, sqlite3 and more into every cold start just to patch them.
 TRACED_MODULES = ("botocore", "httplib")
 
+NAMESPACE = "Marquee"
+#: Failures the scheduled functions handle and carry on from (each one raises an alarm).
+SWEEP_FAILURES = "SweepFailures"
+RECONCILE_FAILURES = "ReconcileFailures"
+
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace="Marquee", service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 _lock = threading.Lock()
 _tracer: Tracer | None = None
@@ -47,3 +53,8 @@ def subsegment(name: str) -> Iterator[Any]:
         return
     with traced.provider.in_subsegment(name) as segment:
         yield segment
+
+
+def count_failure(metric: str) -> None:
+    """Count one failure that was logged and not raised, so an alarm still hears of it."""
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from infrastructure.nag import acknowledge, arn_ref
 from infrastructure.stages import StageSettings
+from infrastructure.table_access import TableAccess
 from infrastructure.tables import IndexSpec, Key, TableSpec
-
-#: What the application does with items: reads, writes, conditions, transactions (a
-#: TransactWriteItems call is authorised per contained action) and DescribeTable (health).
-ITEM_ACTIONS = (
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-)
-
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -68,6 +54,7 @@ class Data(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.tables: dict[str, dynamodb.Table] = {}
+        self.specs = {spec.short_name: spec for spec in specs}
         #: Tables whose changes leave through DynamoDB Streams (the search indexer's input).
         self.streamed: list[dynamodb.Table] = []
         for spec in specs:
@@ -104,26 +91,21 @@ class Data(Construct):
             if spec.stream_view_type:
                 self.streamed.append(table)
 
-    def grant(self, grantee: iam.IGrantable, *short_names: str) -> None:
-        """Item reads and writes (incl. transactions) on the named tables and their indexes;
-        every table when none are named. No table management actions."""
-        names = short_names or tuple(self.tables)
-        grantee.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(ITEM_ACTIONS), resources=self.arns(*names))
-        )
-        acknowledge(
-            grantee.grant_principal,  # type: ignore[arg-type]  # the role: its policy holds it
-            "AwsSolutions-IAM5",
-            "Queries on a table's secondary indexes need the table's index/* ARN; the "
-            "actions are item-level only.",
-            findings=[f"Resource::{arn_ref(self.tables[n])}/index/*" for n in names],
-        )
-
-    def arns(self, *short_names: str) -> list[str]:
-        """Table and index ARNs of the named tables (all tables when none are named)."""
-        names = short_names or tuple(self.tables)
-        resources: list[str] = []
-        for name in names:
-            table = self.tables[name]
-            resources += [table.table_arn, f"{table.table_arn}/index/*"]
-        return resources
+    def grant(self, grantee: iam.IGrantable, access: Mapping[str, TableAccess]) -> None:
+        """The item actions ``access`` names on its tables, and queries (scans) of the
+        indexes it names: no wildcard, no table management."""
+        statements: dict[tuple[str, ...], list[str]] = {}
+        for name, table_access in sorted(access.items()):
+            table, spec = self.tables[name], self.specs[name]
+            unknown = set(table_access.indexes) - {i.name for i in spec.global_indexes}
+            unknown -= {i.name for i in spec.local_indexes}
+            if unknown:
+                raise ValueError(f"table {name} has no index {sorted(unknown)}")
+            statements.setdefault(table_access.actions, []).append(table.table_arn)
+            index_actions = ("dynamodb:Query",) + (("dynamodb:Scan",) if table_access.scan else ())
+            for index in table_access.indexes:
+                statements.setdefault(index_actions, []).append(f"{table.table_arn}/index/{index}")
+        for actions, resources in statements.items():
+            grantee.grant_principal.add_to_principal_policy(
+                iam.PolicyStatement(actions=list(actions), resources=resources)
+            )

@@ -1,10 +1,18 @@
 """The event-driven Lambdas of ``functions/`` and their triggers:
 
-- mailer: the e-mail queue, in batches, reporting partial batch failures;
+- mailer: the e-mail queue, in batches, reporting partial batch failures, at most
+  ``mailerConcurrency`` at once and each paced so together they stay under the SES rate;
 - indexer: DynamoDB Streams of the streamed (movies) table, bisecting failed batches and
   sending what still fails to an on-failure queue;
-- sweeper: an EventBridge schedule, every minute;
-- reconciler: an EventBridge schedule, every minute (settles payments whose webhook was lost).
+- sweeper: an EventBridge schedule every minute, and a daily one for the tidy-ups that
+  scan tables;
+- reconciler: an EventBridge schedule every minute (settles payments whose webhook was lost).
+
+The scheduled functions run one at a time and are never retried: a run that fails or
+times out is followed by the next scheduled one, never overlapped by its own retry.
+
+Every function has reserved concurrency (``StageSettings.concurrency``). Their grants are
+made by the stack, in one place.
 """
 
 from __future__ import annotations
@@ -15,7 +23,6 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
@@ -35,12 +42,35 @@ RUNTIME_ACKNOWLEDGMENT = (
     "Pinned to Python 3.11, the version the code is written and tested for "
     "(pyproject requires-python) and the ABI of the bundled compiled dependencies.",
 )
+#: Messages the mailer takes from the queue per invocation.
+MAILER_BATCH = 10
+#: Each scheduled function's schedules: the rule sends ``{"cadence": <name>}`` (the sweeper
+#: runs its daily tasks on the daily one: ``functions.sweeper.tasks_for``).
+SCHEDULES = {
+    "sweeper": {"minute": Duration.minutes(1), "daily": Duration.days(1)},
+    "reconciler": {"minute": Duration.minutes(1)},
+}
+SCHEDULED_HANDLERS = {
+    "sweeper": "functions.sweeper.handler",
+    "reconciler": "functions.reconciler.handler",
+}
 
 
 @dataclass(frozen=True)
 class Code:
     functions: Path  # chalicelib + functions
     dependencies: Path  # the layer directory
+
+
+def mailer_send_rate(settings: StageSettings) -> float:
+    """Messages per second one mailer may send, so all of them stay under the SES rate."""
+    rate = settings.ses_max_send_rate / settings.concurrency.mailer
+    if MAILER_BATCH / rate >= MAILER_TIMEOUT.to_seconds():
+        raise ValueError(
+            f"a batch of {MAILER_BATCH} at {rate:.2f}/s outlasts the mailer's timeout: "
+            "raise sesMaxSendRate (after raising the SES quota) or lower mailerConcurrency"
+        )
+    return rate
 
 
 class Functions(Construct):
@@ -67,9 +97,15 @@ class Functions(Construct):
         )
         asset = lambda_.Code.from_asset(str(code.functions))
         self.functions: dict[str, lambda_.Function] = {}
+        concurrency = settings.concurrency
 
         def function(
-            key: str, handler: str, timeout: Duration, env: dict[str, str]
+            key: str,
+            handler: str,
+            timeout: Duration,
+            env: dict[str, str],
+            reserved: int,
+            **options: object,
         ) -> lambda_.Function:
             fn = lambda_.Function(
                 self,
@@ -85,11 +121,13 @@ class Functions(Construct):
                 memory_size=512,
                 timeout=timeout,
                 tracing=lambda_.Tracing.ACTIVE,
+                reserved_concurrent_executions=reserved,
                 environment={
                     **{k: environment[k] for k in COMMON_ENV},
                     **env,
                     "POWERTOOLS_SERVICE_NAME": f"marquee-{key}",
                 },
+                **options,  # type: ignore[arg-type]
             )
             acknowledge(fn, *RUNTIME_ACKNOWLEDGMENT)
             self.functions[key] = fn
@@ -100,20 +138,19 @@ class Functions(Construct):
             "mailer",
             "functions.mailer.handler",
             MAILER_TIMEOUT,
-            {k: environment[k] for k in ("EMAIL_SENDER", "EMAIL_QUEUE_NAME")},
+            {
+                **{k: environment[k] for k in ("EMAIL_SENDER", "EMAIL_QUEUE_NAME")},
+                "EMAIL_SEND_RATE": f"{mailer_send_rate(settings):g}",
+            },
+            reserved=concurrency.mailer,
         )
         mailer.add_event_source(
             sources.SqsEventSource(
                 messaging.queue,
-                batch_size=10,
+                batch_size=MAILER_BATCH,
                 max_batching_window=Duration.seconds(5),
                 report_batch_item_failures=True,
-            )
-        )
-        data.grant(mailer, "idempotency")
-        access.roles["mailer"].add_to_policy(
-            iam.PolicyStatement(
-                actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[messaging.identity_arn]
+                max_concurrency=concurrency.mailer,
             )
         )
 
@@ -132,11 +169,15 @@ class Functions(Construct):
             "This queue is itself the on-failure destination of the indexer's stream "
             "mapping (it holds failed batch descriptions).",
         )
-        indexer = function(
+        self.indexer = function(
             "indexer",
             "functions.indexer.handler",
             Duration.seconds(60),
-            {k: environment[k] for k in ("SEARCH_BACKEND", "OPENSEARCH_URL")},
+            {
+                k: environment[k]
+                for k in ("SEARCH_BACKEND", "OPENSEARCH_URL", "OPENSEARCH_REPLICAS")
+            },
+            reserved=concurrency.indexer,
         )
         acknowledge(
             access.roles["indexer"],
@@ -146,7 +187,7 @@ class Functions(Construct):
             findings=["Resource::*"],
         )
         for table in data.streamed:
-            indexer.add_event_source(
+            self.indexer.add_event_source(
                 sources.DynamoEventSource(
                     table,
                     starting_position=lambda_.StartingPosition.TRIM_HORIZON,
@@ -159,10 +200,13 @@ class Functions(Construct):
                 )
             )
 
-        def every_minute(key: str, handler: str, rule_id: str) -> lambda_.Function:
-            """A scheduled function that mails what it did. It reads the Stripe keys and the
-            ticket ring (a settled order's e-mail carries ticket codes), no other secret."""
-            fn = function(
+        # sweeper: tidies every area's expired items; may settle or cancel PaymentIntents
+        # and mail. reconciler: asks Stripe about waiting orders, sells or expires and
+        # refunds them, and mails the outcome. Both issue tickets when they sell, so both
+        # read the Stripe keys and the ticket ring (an e-mail carries ticket codes), and no
+        # other secret: neither can mint a token.
+        for key, handler in SCHEDULED_HANDLERS.items():
+            scheduled = function(
                 key,
                 handler,
                 Duration.seconds(55),
@@ -175,31 +219,24 @@ class Functions(Construct):
                         "TICKET_KEYS_SECRET_ID",
                     )
                 },
+                reserved=concurrency.scheduled,
+                retry_attempts=0,
+                max_event_age=Duration.seconds(60),
             )
-            events.Rule(
-                self,
-                rule_id,
-                schedule=events.Schedule.rate(Duration.minutes(1)),
-                targets=[targets.LambdaFunction(fn, retry_attempts=0)],
-            )
-            messaging.queue.grant_send_messages(fn)
-            return fn
+            for cadence, every in SCHEDULES[key].items():
+                events.Rule(
+                    self,
+                    f"{key.capitalize()}{cadence.capitalize()}",
+                    schedule=events.Schedule.rate(every),
+                    targets=[
+                        targets.LambdaFunction(
+                            scheduled,
+                            event=events.RuleTargetInput.from_object({"cadence": cadence}),
+                            retry_attempts=0,
+                        )
+                    ],
+                )
 
-        # sweeper: tidies every area's expired items; may cancel PaymentIntents and mail.
-        sweeper = every_minute("sweeper", "functions.sweeper.handler", "EveryMinute")
-        data.grant(sweeper)
-
-        # reconciler: asks Stripe about waiting orders, sells or expires and refunds them,
-        # and mails the outcome; it touches only the booking tables it settles with.
-        reconciler = every_minute(
-            "reconciler", "functions.reconciler.handler", "ReconcileEveryMinute"
-        )
-        data.grant(reconciler, *RECONCILER_TABLES)
-
-
-#: What settling a payment reads and writes: the order, its seats, tickets and coupon, and
-#: the customer's address for the e-mail.
-RECONCILER_TABLES = ("orders", "seats", "tickets", "user-coupons", "users")
 
 #: Environment every function gets: which stage, which tables, how to log.
 COMMON_ENV = ("STAGE", "TABLE_PREFIX", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL")

@@ -1,12 +1,16 @@
 """The media bucket (posters, stills, avatars), the bucket receiving its access logs, and
 the CDN that serves the images (``MEDIA_BASE_URL``): the bucket itself stays private and
-only CloudFront reads it (origin access control)."""
+only CloudFront reads it (origin access control), and never an upload still pending; the
+bucket is versioned, so an overwritten or deleted image can be restored for a month; the
+CDN adds the usual security headers (HSTS, nosniff, frame and referrer policies).
+"""
 
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -19,6 +23,8 @@ from infrastructure.stages import StageSettings
 #: a presigned POST carries this object tag and attaching the upload removes it; objects
 #: still tagged after ``ABANDONED_UPLOAD_DAYS`` were never attached and expire.
 ABANDONED_UPLOAD_DAYS = 2
+#: How long a replaced or deleted image version is kept (the bucket is versioned).
+NONCURRENT_VERSION_DAYS = 30
 
 
 class Media(Construct):
@@ -36,12 +42,6 @@ class Media(Construct):
             removal_policy=removal,
             auto_delete_objects=False,
         )
-        acknowledge(
-            self.access_logs,
-            "AwsSolutions-S1",
-            "This bucket receives the media bucket's access logs; logging its own access "
-            "would recurse.",
-        )
         self.bucket = s3.Bucket(
             self,
             "Bucket",
@@ -51,6 +51,7 @@ class Media(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="media/",
+            versioned=True,
             removal_policy=removal,
             cors=[
                 s3.CorsRule(
@@ -72,6 +73,11 @@ class Media(Construct):
                     tag_filters=dict([PENDING_UPLOAD_TAG]),
                     expiration=Duration.days(ABANDONED_UPLOAD_DAYS),
                 ),
+                s3.LifecycleRule(
+                    id="expire-old-versions",
+                    noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
+                    expired_object_delete_marker=True,
+                ),
             ],
         )
         self.distribution = cloudfront.Distribution(
@@ -83,11 +89,27 @@ class Media(Construct):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
             ),
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
         )
         self.base_url = f"https://{self.distribution.distribution_domain_name}"
+        # An upload is public only once attached: until then (tagged pending) the CDN may
+        # not read it, whoever learns its key.
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                resources=[self.bucket.arn_for_objects("*")],
+                conditions={
+                    "StringEquals": {
+                        f"s3:ExistingObjectTag/{PENDING_UPLOAD_TAG[0]}": PENDING_UPLOAD_TAG[1]
+                    }
+                },
+            )
+        )
         for rule, reason in (
             ("AwsSolutions-CFR1", "Posters and avatars are served worldwide on purpose."),
             (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -44,4 +45,14 @@ class Messaging(Construct):
         )
         self.identity_arn = Stack.of(self).format_arn(
             service="ses", resource="identity", resource_name=settings.email_sender
+        )
+
+    def grant_send(self, grantee: iam.IGrantable, *, read_attributes: bool = False) -> None:
+        """Queueing e-mail: the queue's URL, then SendMessage (``read_attributes`` for a
+        health check that reads the queue's attributes)."""
+        actions = ["sqs:GetQueueUrl", "sqs:SendMessage"]
+        if read_attributes:
+            actions.append("sqs:GetQueueAttributes")
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(actions=actions, resources=[self.queue.queue_arn])
         )

@@ -90,6 +90,11 @@ class Secrets(Construct):
         return {ENV_VARS[name]: self.secrets[name].secret_arn for name in names or self.secrets}
 
     def grant_read(self, grantee: iam.IGrantable, *names: str) -> None:
-        """Read access to the named secrets (all when none are named)."""
-        for name in names or self.secrets:
-            self.secrets[name].grant_read(grantee)
+        """Reading the values of the named secrets (all when none are named):
+        ``GetSecretValue`` only, which is all ``chalicelib.core.secrets`` calls."""
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[self.secrets[n].secret_arn for n in names or tuple(self.secrets)],
+            )
+        )

@@ -1,10 +1,11 @@
-"""CloudFormation custom resource: gives the API role read access inside the search domain.
+"""CloudFormation custom resource: maps the function roles to roles inside the search domain.
 
 With fine-grained access control, the domain's access policy lets a role's requests in,
-but OpenSearch itself only lets the master user (the indexer role) do anything until a
-role is mapped. This function runs *as the indexer role* and, on create and update, PUTs
-a read-only OpenSearch role for the movie indexes and maps the API role to it. Deleting
-does nothing (the mapping goes with the domain).
+but OpenSearch itself only lets its master user do anything until a role is mapped. This
+function runs *as the master user* (a role only it has) and, on create and update, PUTs
+each OpenSearch role the stack asks for — read-only for the API, writer of the movie
+indexes for the indexer — and maps the backend (IAM) roles to it. Deleting does nothing
+(the mappings go with the domain).
 
 Standard library and the Lambda runtime's botocore only, so the asset is this file.
 """
@@ -15,27 +16,33 @@ import json
 import urllib.request
 from typing import Any
 
-#: OpenSearch actions the API needs: searches, gets, and the alias lookup of ensure_ready.
-READ_ACTIONS = ["read", "indices:admin/aliases/get"]
+#: What each kind of access may do on the index pattern, and on the cluster.
+PERMISSIONS = {
+    # searches, gets, and the alias lookup of ensure_ready
+    "read": (["cluster_composite_ops_ro"], ["read", "indices:admin/aliases/get"]),
+    # documents in, versioned indexes created and dropped, the alias moved (bulk and
+    # alias changes are cluster-level composite operations)
+    "write": (["cluster_composite_ops"], ["crud", "create_index", "manage"]),
+}
 
 
 def security_requests(props: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """The security-plugin REST calls that create the role and map the backend roles."""
+    """The security-plugin REST calls that create each role and map its backend roles."""
     base = f"{str(props['Endpoint']).rstrip('/')}/_plugins/_security/api"
-    role = props["RoleName"]
-    return [
-        (
-            "PUT",
-            f"{base}/roles/{role}",
-            {
-                "cluster_permissions": ["cluster_composite_ops_ro"],
-                "index_permissions": [
-                    {"index_patterns": [props["IndexPattern"]], "allowed_actions": READ_ACTIONS}
-                ],
-            },
-        ),
-        ("PUT", f"{base}/rolesmapping/{role}", {"backend_roles": list(props["BackendRoles"])}),
-    ]
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+    for role in props["Roles"]:
+        cluster, index = PERMISSIONS[role["Access"]]
+        name = role["RoleName"]
+        body: dict[str, Any] = {
+            "cluster_permissions": cluster,
+            "index_permissions": [
+                {"index_patterns": [role["IndexPattern"]], "allowed_actions": index}
+            ],
+        }
+        calls.append(("PUT", f"{base}/roles/{name}", body))
+        mapping: dict[str, Any] = {"backend_roles": list(role["BackendRoles"])}
+        calls.append(("PUT", f"{base}/rolesmapping/{name}", mapping))
+    return calls
 
 
 def signed_request(method: str, url: str, body: dict[str, Any], region: str) -> int:

@@ -1,16 +1,19 @@
 """Service routes: health, OpenAPI, docs, CORS."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from chalicelib.core.config import reset_settings
+from chalicelib.core.health import forget_checks, recent_checks
 from chalicelib.core.stripe_api import reset_stripe_client
 from local import services
 from tests.support.http import ApiClient
 
 
 def test_health_is_ok_when_every_dependency_answers(api: ApiClient) -> None:
+    forget_checks()
     result = api.get("/health")
     assert result.status == 200, result.text
     body = result.json
@@ -33,15 +36,37 @@ def own_stripe(monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Service]:
     reset_stripe_client()
 
 
-def test_health_is_503_when_a_dependency_is_stopped(api: ApiClient, own_stripe) -> None:
+def test_health_is_503_when_a_dependency_is_stopped(
+    api: ApiClient, own_stripe: services.Service, frozen_clock: Any
+) -> None:
+    forget_checks()
     assert api.get("/health").status == 200
     own_stripe.stop()
+    assert api.get("/health").status == 200  # the last result, until it is 30 s old
+    frozen_clock.advance(seconds=30)
     result = api.get("/health")
     assert result.status == 503
     body = result.json
     assert body["status"] == "degraded"
     assert body["checks"]["stripe"]["status"] == "down"
     assert body["checks"]["dynamodb"]["status"] == "ok"
+
+
+def test_health_checks_run_at_most_once_per_cache_period(frozen_clock: Any) -> None:
+    """/health is public: however often it is hit, the dependencies are called at most
+    once per HEALTH_CACHE_SECONDS in an instance."""
+    calls: list[int] = []
+    checks = {"counted": lambda: calls.append(1)}
+    forget_checks()
+    for _ in range(5):
+        assert recent_checks(checks)["counted"]["status"] == "ok"
+    assert len(calls) == 1
+    frozen_clock.advance(seconds=29)
+    recent_checks(checks)
+    assert len(calls) == 1
+    frozen_clock.advance(seconds=1)
+    recent_checks(checks)
+    assert len(calls) == 2
 
 
 def test_openapi_document_lists_every_route(api: ApiClient, app) -> None:

@@ -52,6 +52,8 @@ def _other_value(annotation: Any, default: Any) -> str:
         return "false" if default else "true"
     if annotation is int:
         return str(default + 1)
+    if annotation is float:
+        return str((default or 0) + 1.5)
     if get_args(annotation) and all(isinstance(a, str) for a in get_args(annotation)):
         return next(a for a in get_args(annotation) if a != default)  # a Literal
     if get_origin(annotation) is tuple:

@@ -39,11 +39,27 @@ class Synth:
     def template(self) -> dict[str, Any]:
         return json.loads(self.template_path.read_text())
 
+    @property
+    def account_template_path(self) -> Path:
+        """The stack of API Gateway's account settings, which every stage depends on."""
+        return self.outdir / "marquee-apigateway-account.template.json"
+
+
+#: What an operator passes to synthesise prod (cdk.json names no real addresses): someone
+#: to alarm, and a sender SES can verify.
+PROD_CONTEXT = {
+    "alarmEmail": "oncall@ops.marquee-cinema.com",
+    "emailSender": "no-reply@marquee-cinema.com",
+}
+
 
 def cli_context(stage: str) -> dict[str, Any]:
-    """What the CDK CLI passes: cdk.json's context plus ``-c stage=...``."""
+    """What the CDK CLI passes: cdk.json's context plus ``-c stage=...`` (and for prod,
+    the ``-c`` values it cannot do without)."""
     context = dict(json.loads((INFRA / "cdk.json").read_text())["context"])
     context["stage"] = stage
+    if stage == "prod":
+        context.update(PROD_CONTEXT)
     return context
 
 

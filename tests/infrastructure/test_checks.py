@@ -1,14 +1,19 @@
 """Static checks of the synthesised templates: cdk-nag AwsSolutions (a violation fails the
-synth itself, so the session fixture already proves there is none) with a reason for every
-acknowledged finding, and cfn-lint (which also expands the SAM part Chalice produced)."""
+synth itself, so the session fixture already proves there is none, and so does an
+acknowledgment that suppresses nothing) with a reason for every acknowledged finding, and
+cfn-lint (which also expands the SAM part Chalice produced) on both stacks."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from infrastructure import nag
 from tests.infrastructure.conftest import INFRA, ROOT, Synth, offline_env
 
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
@@ -35,9 +40,48 @@ def test_cdk_nag_ran_and_every_acknowledged_finding_is_justified(template: Any) 
         assert len(ack["reason"].split()) >= 6, ack
 
 
-def test_cfn_lint_passes_on_the_synthesised_template(synth: Synth) -> None:
+def test_an_acknowledgment_that_suppresses_nothing_fails_the_synthesis() -> None:
+    """What ``nag.settle`` does at every synthesis, on a small app: a live acknowledgment
+    is applied, a dead one (a rule the resource does not break) is refused."""
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_sqs as sqs
+    from cdk_nag import AwsSolutionsChecks
+
+    app = App()
+    stack = Stack(app, "Probe")
+    queue = sqs.Queue(stack, "Queue", enforce_ssl=True)  # no dead-letter queue: SQS3
+    nag.acknowledge(queue, "AwsSolutions-SQS3", "A probe queue of the test, nothing more.")
+    nag.settle(app, AwsSolutionsChecks(app))  # live: applied without complaint
+
+    nag.acknowledge(queue, "AwsSolutions-S1", "Not a bucket: this acknowledges nothing.")
+    with pytest.raises(nag.DeadAcknowledgment, match="AwsSolutions-S1 on Probe/Queue"):
+        nag.settle(app, AwsSolutionsChecks(app))
+
+
+def test_the_gateway_account_setting_lives_in_one_shared_stack(synth: Synth) -> None:
+    """AWS::ApiGateway::Account is one setting per account and region: a stack of its own,
+    which every stage's stack depends on, so deleting a stage never breaks another."""
+    stage = synth.template
+    account = json.loads(synth.account_template_path.read_text())
+    assert not [r for r in stage["Resources"].values() if r["Type"] == "AWS::ApiGateway::Account"]
+    (setting,) = [
+        r for r in account["Resources"].values() if r["Type"] == "AWS::ApiGateway::Account"
+    ]
+    role = account["Resources"][setting["Properties"]["CloudWatchRoleArn"]["Fn::GetAtt"][0]]
+    assert role["DeletionPolicy"] == "Retain"
+    manifest = json.loads((synth.outdir / "manifest.json").read_text())
+    dependencies = manifest["artifacts"][f"marquee-{synth.stage}"]["dependencies"]
+    assert "marquee-apigateway-account" in dependencies
+    assert manifest["artifacts"]["marquee-apigateway-account"]["properties"][
+        "terminationProtection"
+    ]
+
+
+@pytest.mark.parametrize("stack", ["stage", "account"])
+def test_cfn_lint_passes_on_the_synthesised_templates(synth: Synth, stack: str) -> None:
+    path = synth.template_path if stack == "stage" else synth.account_template_path
     result = subprocess.run(
-        [str(CFN_LINT), "--ignore-checks", *IGNORED_CHECKS, "--", str(synth.template_path)],
+        [str(CFN_LINT), "--ignore-checks", *IGNORED_CHECKS, "--", str(path)],
         capture_output=True,
         text=True,
         timeout=600,

@@ -1,11 +1,17 @@
-"""Every Lambda gets the environment it needs and only the permissions it needs."""
+"""Every Lambda gets the environment it needs, only the permissions it needs (tables:
+``test_table_access.py``; proven by running: ``test_permissions.py``) and bounded
+concurrency."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from functions import sweeper as sweeper_module
+from infrastructure.stages import stage_settings
+from tests.infrastructure.conftest import cli_context
 from tests.infrastructure.helpers import (
     actions_on,
     functions,
@@ -36,18 +42,13 @@ NEEDS = {
         "STRIPE_SECRET_ID",
         "CORS_ALLOWED_ORIGINS",
     },
-    "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER"},
-    "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL"},
+    "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER", "EMAIL_SEND_RATE"},
+    "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL", "OPENSEARCH_REPLICAS"},
     "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
     "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
 }
 #: Actions that have no resource-level permissions, so ``*`` is their only resource.
-UNSCOPED = {
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "dynamodb:ListTables",
-    "dynamodb:ListStreams",
-}
+UNSCOPED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
 DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
 
@@ -155,52 +156,34 @@ def test_the_indexer_reads_the_movies_stream_and_writes_search_not_tables(
         assert not action.startswith(("s3:", "secretsmanager:", "ses:")), action
 
 
-def test_the_sweeper_writes_tables_reads_keys_and_queues_mail_only(
-    synth: Any, template: Any
+@pytest.mark.parametrize("key", ["sweeper", "reconciler"])
+def test_the_scheduled_functions_read_the_settlement_keys_only_and_queue_mail(
+    key: str, synth: Any, template: Any
 ) -> None:
-    pairs = actions_on(statements_of(template, synth.stage, "sweeper"))
+    pairs = actions_on(statements_of(template, synth.stage, key))
     actions = {a for a, _ in pairs}
-    assert actions >= DYNAMODB_WRITES
     assert {"secretsmanager:GetSecretValue", "sqs:SendMessage"} <= actions
     assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
-    assert_reads_only_the_settling_secrets(template, pairs)
+    settlement = sorted([secret_id(template, "stripe"), secret_id(template, "ticket")])
+    readable = sorted(ref_id(r) or "" for a, r in pairs if a.startswith("secretsmanager:"))
+    assert readable == settlement  # not the JWT ring, which mints tokens
+    env = lambda_named(template, synth.stage, key)["Environment"]["Variables"]
+    assert not {k for k in env if k.endswith("SECRET_ID")} - set(SETTLING_SECRETS)
+    assert sorted(ref_id(env[k]) or "" for k in SETTLING_SECRETS) == settlement
 
 
-def assert_reads_only_the_settling_secrets(template: Any, pairs: list[tuple[str, Any]]) -> None:
-    """Stripe and the ticket ring: no JWT key, so a scheduled function mints no token."""
-    allowed = [secret_id(template, "stripe"), secret_id(template, "ticket")]
-    for action, resource in pairs:
-        if action.startswith("secretsmanager:"):
-            assert any(mentions(resource, s) for s in allowed), (action, resource)
-
-
-def test_the_reconciler_settles_with_the_booking_tables_reads_keys_and_queues_mail_only(
-    synth: Any, template: Any
-) -> None:
-    pairs = actions_on(statements_of(template, synth.stage, "reconciler"))
-    actions = {a for a, _ in pairs}
-    assert {"dynamodb:UpdateItem", "dynamodb:Query"} <= actions
-    assert {"secretsmanager:GetSecretValue", "sqs:SendMessage"} <= actions
-    assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
-    allowed = {
-        table_id(template, synth.stage, short)
-        for short in ("orders", "seats", "tickets", "user-coupons", "users")
-    }
-    for action, resource in pairs:
-        if action.startswith("dynamodb:"):
-            assert any(mentions(resource, table) for table in allowed), (action, resource)
-    assert_reads_only_the_settling_secrets(template, pairs)
-
-
-def test_the_api_reaches_every_table_and_its_indexes(synth: Any, template: Any) -> None:
+def test_the_api_uploads_with_tags_and_never_deletes_media(synth: Any, template: Any) -> None:
     pairs = actions_on(statements_of(template, synth.stage, "api"))
-    for logical_id, table in resources(template, "AWS::DynamoDB::Table").items():
-        on_table = {a for a, r in pairs if ref_id(r) == logical_id}
-        assert DYNAMODB_WRITES | {"dynamodb:Query"} <= on_table, table["Properties"]["TableName"]
-        on_indexes = {a for a, r in pairs if mentions(r, logical_id) and "/index/*" in str(r)}
-        assert "dynamodb:Query" in on_indexes
+    on_objects = {a for a, r in pairs if a.startswith("s3:") and a != "s3:ListBucket"}
+    # The presigned POST sets the pending tag; attaching checks the object and drops it.
+    assert on_objects == {
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+        "s3:GetObject",
+        "s3:DeleteObjectTagging",
+    }
     actions = {a for a, _ in pairs}
-    assert {"s3:PutObject", "sqs:SendMessage", "secretsmanager:GetSecretValue"} <= actions
+    assert {"sqs:SendMessage", "secretsmanager:GetSecretValue"} <= actions
     assert {"es:ESHttpGet", "es:ESHttpPost"} <= actions
     assert "es:ESHttpPut" not in actions  # the index is the indexer's
 
@@ -238,15 +221,71 @@ def test_indexer_reads_the_stream_bisecting_retrying_and_parking_failures(
     assert properties(template, ref_id(failures) or "")["QueueName"].endswith("indexer-failures")
 
 
-@pytest.mark.parametrize("key", ["sweeper", "reconciler"])
-def test_the_scheduled_functions_run_every_minute(key: str, synth: Any, template: Any) -> None:
+@pytest.mark.parametrize(
+    ("key", "schedules"),
+    [
+        ("sweeper", {"rate(1 minute)": "minute", "rate(1 day)": "daily"}),
+        ("reconciler", {"rate(1 minute)": "minute"}),
+    ],
+)
+def test_scheduled_functions_run_on_their_schedules_never_retried_nor_overlapping(
+    key: str, schedules: dict[str, str], synth: Any, template: Any
+) -> None:
     function = lambda_named(template, synth.stage, key)
-    (rule,) = [
-        r
-        for r in resources(template, "AWS::Events::Rule").values()
-        if ref_id(r["Properties"]["Targets"][0]["Arn"]) == function["id"]
+    found = {}
+    for rule in resources(template, "AWS::Events::Rule").values():
+        (target,) = rule["Properties"]["Targets"]
+        if ref_id(target["Arn"]) == function["id"]:
+            assert target["RetryPolicy"]["MaximumRetryAttempts"] == 0
+            cadence = json.loads(target["Input"])["cadence"]
+            found[rule["Properties"]["ScheduleExpression"]] = cadence
+    assert found == schedules
+    # One run at a time; a failed or timed-out run is not retried (the next one comes).
+    assert function["ReservedConcurrentExecutions"] == 1
+    (invoke,) = [
+        c["Properties"]
+        for c in resources(template, "AWS::Lambda::EventInvokeConfig").values()
+        if ref_id(c["Properties"]["FunctionName"]) == function["id"]
     ]
-    assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+    assert invoke["MaximumRetryAttempts"] == 0
+    assert invoke["MaximumEventAgeInSeconds"] <= 60
+    assert function["Timeout"] < 60  # done before the next minute's run
+
+
+def test_the_sweeper_runs_every_task_on_one_of_its_schedules() -> None:
+    every = set(sweeper_module.tasks_for("minute")) | set(sweeper_module.tasks_for("daily"))
+    assert every == set(sweeper_module.TASKS)
+
+
+def test_every_function_has_reserved_concurrency(synth: Any, template: Any) -> None:
+    settings = stage_settings(cli_context(synth.stage).get)
+    reserved = {
+        name.removeprefix(f"marquee-{synth.stage}-"): fn.get("ReservedConcurrentExecutions")
+        for name, fn in functions(template).items()
+    }
+    assert reserved == {
+        "api": settings.concurrency.api,
+        "mailer": settings.concurrency.mailer,
+        "indexer": settings.concurrency.indexer,
+        "sweeper": 1,
+        "reconciler": 1,
+        "search-access": 1,
+    }
+
+
+def test_the_mailers_together_stay_under_the_ses_sending_rate(synth: Any, template: Any) -> None:
+    settings = stage_settings(cli_context(synth.stage).get)
+    mailer = lambda_named(template, synth.stage, "mailer")
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if ref_id(m["Properties"]["FunctionName"]) == mailer["id"]
+    ]
+    at_once = mapping["ScalingConfig"]["MaximumConcurrency"]
+    assert at_once <= mailer["ReservedConcurrentExecutions"]
+    each = float(mailer["Environment"]["Variables"]["EMAIL_SEND_RATE"])
+    assert at_once * each <= settings.ses_max_send_rate
+    assert mapping["BatchSize"] / each < mailer["Timeout"]  # a paced batch fits its timeout
 
 
 def test_functions_share_one_dependencies_layer_and_ship_only_the_code(

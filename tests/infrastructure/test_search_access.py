@@ -1,5 +1,5 @@
-"""The custom resource that maps the API role inside the search domain, run against a
-local HTTP server standing in for both the domain and CloudFormation's response URL."""
+"""The custom resource that maps the function roles inside the search domain, run against
+a local HTTP server standing in for both the domain and CloudFormation's response URL."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from infrastructure.components.search import SEARCH_READ_ROLE
+from infrastructure.components.search import SEARCH_READ_ROLE, SEARCH_WRITE_ROLE
 from infrastructure.search_access import handler as mapper
-from tests.infrastructure.helpers import resources
+from tests.infrastructure.helpers import functions, ref_id, resources
 
 
 class Recorder(ThreadingHTTPServer):
@@ -66,27 +66,45 @@ def event(server: Recorder, request_type: str) -> dict[str, Any]:
         "ResourceProperties": {
             "Endpoint": server.url,
             "Region": "eu-west-1",
-            "RoleName": SEARCH_READ_ROLE,
-            "IndexPattern": "marquee-dev-movies*",
-            "BackendRoles": ["arn:aws:iam::123456789012:role/api"],
+            "Roles": [
+                {
+                    "RoleName": SEARCH_READ_ROLE,
+                    "IndexPattern": "marquee-dev-movies*",
+                    "Access": "read",
+                    "BackendRoles": ["arn:aws:iam::123456789012:role/api"],
+                },
+                {
+                    "RoleName": SEARCH_WRITE_ROLE,
+                    "IndexPattern": "marquee-dev-movies*",
+                    "Access": "write",
+                    "BackendRoles": ["arn:aws:iam::123456789012:role/indexer"],
+                },
+            ],
         },
     }
 
 
-def test_create_puts_a_read_role_maps_the_api_role_and_reports_success(
+def test_create_puts_a_read_and_a_write_role_maps_each_and_reports_success(
     server: Recorder,
 ) -> None:
     mapper.handler(event(server, "Create"), None)
 
-    role, mapping, answer = server.requests
-    assert role["path"] == f"/_plugins/_security/api/roles/{SEARCH_READ_ROLE}"
-    (permissions,) = role["body"]["index_permissions"]
+    read_role, read_mapping, write_role, write_mapping, answer = server.requests
+    assert read_role["path"] == f"/_plugins/_security/api/roles/{SEARCH_READ_ROLE}"
+    (permissions,) = read_role["body"]["index_permissions"]
     assert permissions["index_patterns"] == ["marquee-dev-movies*"]
     assert "read" in permissions["allowed_actions"]
-    assert not {"write", "crud", "indices_all"} & set(permissions["allowed_actions"])
-    assert mapping["path"] == f"/_plugins/_security/api/rolesmapping/{SEARCH_READ_ROLE}"
-    assert mapping["body"] == {"backend_roles": ["arn:aws:iam::123456789012:role/api"]}
-    for request in (role, mapping):  # SigV4-signed for the es service
+    assert not {"write", "crud", "manage", "indices_all"} & set(permissions["allowed_actions"])
+    assert read_mapping["path"] == f"/_plugins/_security/api/rolesmapping/{SEARCH_READ_ROLE}"
+    assert read_mapping["body"] == {"backend_roles": ["arn:aws:iam::123456789012:role/api"]}
+    # The indexer writes the movie indexes only: no security, no cluster administration.
+    assert write_role["path"] == f"/_plugins/_security/api/roles/{SEARCH_WRITE_ROLE}"
+    (permissions,) = write_role["body"]["index_permissions"]
+    assert permissions["index_patterns"] == ["marquee-dev-movies*"]
+    assert "crud" in permissions["allowed_actions"]
+    assert write_role["body"]["cluster_permissions"] == ["cluster_composite_ops"]
+    assert write_mapping["body"] == {"backend_roles": ["arn:aws:iam::123456789012:role/indexer"]}
+    for request in (read_role, read_mapping, write_role, write_mapping):  # SigV4 for es
         assert request["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 ")
         assert "/eu-west-1/es/aws4_request" in request["headers"]["Authorization"]
     assert answer["path"] == "/cloudformation-response"
@@ -113,12 +131,21 @@ def test_delete_changes_nothing_and_succeeds(server: Recorder) -> None:
     assert answer["body"]["PhysicalResourceId"] == "kept"
 
 
-def test_the_stack_maps_exactly_the_api_role_to_the_movie_indexes(
+def test_the_mapper_alone_administers_search_and_maps_the_api_and_indexer_roles(
     synth: Any, template: dict[str, Any]
 ) -> None:
     (resource,) = resources(template, "Custom::SearchAccess").values()
-    props = resource["Properties"]
-    assert props["RoleName"] == SEARCH_READ_ROLE
-    assert props["IndexPattern"] == f"marquee-{synth.stage}-movies*"
-    (api_role,) = props["BackendRoles"]
-    assert api_role["Fn::GetAtt"][0].startswith("AccessApiRole")
+    read, write = resource["Properties"]["Roles"]
+    fns = functions(template)
+    prefix = f"marquee-{synth.stage}-"
+    role_of = {name.removeprefix(prefix): ref_id(fn["Role"]) for name, fn in fns.items()}
+    assert (read["RoleName"], read["Access"]) == (SEARCH_READ_ROLE, "read")
+    assert [ref_id(r) for r in read["BackendRoles"]] == [role_of["api"]]
+    assert (write["RoleName"], write["Access"]) == (SEARCH_WRITE_ROLE, "write")
+    assert [ref_id(r) for r in write["BackendRoles"]] == [role_of["indexer"]]
+    for mapping in (read, write):
+        assert mapping["IndexPattern"] == f"marquee-{synth.stage}-movies*"
+    (domain,) = resources(template, "AWS::OpenSearchService::Domain").values()
+    master = domain["Properties"]["AdvancedSecurityOptions"]["MasterUserOptions"]["MasterUserARN"]
+    assert ref_id(master) == role_of["search-access"]  # the mapper's role, no function's
+    assert role_of["search-access"] not in {role_of["api"], role_of["indexer"]}
