@@ -1,5 +1,6 @@
-"""The test session runs against real local services: DynamoDB Local, moto server and
-localstripe, started on free ports for this run and stopped at the end.
+"""The test session runs against real local services: DynamoDB Local, moto server,
+localstripe and one OpenSearch node, started on free ports for this run (their start-ups
+overlap) and stopped at the end.
 
 Ports are chosen and the environment set in ``pytest_configure`` — before any test
 module imports ``chalicelib`` — because pynamodb binds table names and the endpoint when
@@ -27,7 +28,12 @@ def pytest_configure(config: pytest.Config) -> None:
     global _stack
     state_dir = Path(tempfile.mkdtemp(prefix="marquee-test-"))
     ports = Ports(
-        api=free_port(), dynamodb=free_port(), moto=free_port(), stripe=free_port(), web=free_port()
+        api=free_port(),
+        dynamodb=free_port(),
+        moto=free_port(),
+        stripe=free_port(),
+        web=free_port(),
+        opensearch=free_port(),
     )
     _stack = LocalStack(ports=ports, state_dir=state_dir, persistent=False, prefix="test-")
     _stack.apply_environment()

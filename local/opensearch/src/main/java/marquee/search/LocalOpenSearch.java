@@ -93,6 +93,7 @@ public final class LocalOpenSearch {
         }));
         node.start();
         System.out.println("marquee: node started, HTTP on 127.0.0.1:" + httpPort);
+        System.out.flush(); // the JVM buffers stdout when it is a file (the service's log)
         stopped.await();
     }
 
