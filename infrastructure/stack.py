@@ -67,7 +67,6 @@ class MarqueeStack(Stack):
             "EMAIL_QUEUE_NAME": messaging.queue.queue_name,
             "EMAIL_SENDER": messaging.sender,
             "OPENSEARCH_URL": search.url,
-            "SEARCH_BACKEND": "opensearch",
             **secrets.environment(),
             "CORS_ALLOWED_ORIGINS": settings.frontend_origin,
             "POWERTOOLS_SERVICE_NAME": "marquee",

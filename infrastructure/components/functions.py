@@ -136,7 +136,7 @@ class Functions(Construct):
             "indexer",
             "functions.indexer.handler",
             Duration.seconds(60),
-            {k: environment[k] for k in ("SEARCH_BACKEND", "OPENSEARCH_URL")},
+            {"OPENSEARCH_URL": environment["OPENSEARCH_URL"]},
         )
         acknowledge(
             access.roles["indexer"],

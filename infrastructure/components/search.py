@@ -1,4 +1,4 @@
-"""The OpenSearch domain behind ``SEARCH_BACKEND=opensearch``.
+"""The OpenSearch domain behind ``OPENSEARCH_URL`` (the search index's engine on AWS).
 
 Encrypted at rest and between nodes, HTTPS only, fine-grained access control with the
 indexer's IAM role as master user (it creates and rewrites the index). The domain's access

@@ -29,7 +29,6 @@ NEEDS = {
         "EMAIL_QUEUE_NAME",
         "EMAIL_SENDER",
         "OPENSEARCH_URL",
-        "SEARCH_BACKEND",
         "JWT_KEYS_SECRET_ID",
         "TICKET_KEYS_SECRET_ID",
         "CURSOR_KEYS_SECRET_ID",
@@ -37,7 +36,7 @@ NEEDS = {
         "CORS_ALLOWED_ORIGINS",
     },
     "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER"},
-    "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL"},
+    "indexer": {"STAGE", "TABLE_PREFIX", "OPENSEARCH_URL"},
     "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
     "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
 }
@@ -91,8 +90,6 @@ def test_each_lambda_has_its_environment_traced_and_on_python_3_11(
     assert NEEDS[key] <= set(env)
     assert env["STAGE"] == synth.stage
     assert env["TABLE_PREFIX"] == f"marquee-{synth.stage}-"
-    if "SEARCH_BACKEND" in NEEDS[key]:
-        assert env["SEARCH_BACKEND"] == "opensearch"
     assert fn["Runtime"] == "python3.11"
     assert fn.get("Tracing", (fn.get("TracingConfig") or {}).get("Mode")) == "Active"
 
