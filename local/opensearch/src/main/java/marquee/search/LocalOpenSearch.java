@@ -54,6 +54,7 @@ public final class LocalOpenSearch {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parseOptions(args);
+        Collection<Class<? extends Plugin>> plugins = plugins(); // before anything is written
         int httpPort = Integer.parseInt(require(options, "--http-port"));
         Path home = Path.of(require(options, "--home")).toAbsolutePath();
         Path config = home.resolve("config");
@@ -79,7 +80,7 @@ public final class LocalOpenSearch {
         LogConfigurator.registerErrorListener();
         LogConfigurator.configure(environment);
 
-        Node node = new ClasspathNode(environment, plugins());
+        Node node = new ClasspathNode(environment, plugins);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
