@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +72,7 @@ public final class LocalOpenSearch {
             .put("path.logs", home.resolve("logs").toString())
             .put("network.host", "127.0.0.1")
             .put("http.port", httpPort)
-            .put("transport.port", options.getOrDefault("--transport-port", "9300-9400"))
+            .put("transport.port", "9300-9400") // bound even alone: the first free one
             .put("discovery.type", "single-node")
             .put("cluster.routing.allocation.disk.threshold_enabled", false)
             .build();
@@ -172,7 +173,7 @@ public final class LocalOpenSearch {
         if (args.length % 2 != 0) {
             usage("options come in pairs");
         }
-        Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             options.put(args[i], args[i + 1]);
         }
@@ -188,8 +189,7 @@ public final class LocalOpenSearch {
     }
 
     private static void usage(String problem) {
-        System.err.println("marquee: " + problem + "\nusage: LocalOpenSearch --http-port PORT --home DIR"
-            + " [--transport-port PORT-RANGE]");
+        System.err.println("marquee: " + problem + "\nusage: LocalOpenSearch --http-port PORT --home DIR");
         System.exit(64);
     }
 
