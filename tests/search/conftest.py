@@ -22,10 +22,22 @@ from chalicelib.search.opensearch import OpenSearchIndex, build_client
 from local.stack import LocalStack
 
 
+def delete_every_document(index: OpenSearchIndex) -> None:
+    """Empty the index behind the alias in place, much cheaper than creating a new one
+    (the node has no reindex module, so no ``_delete_by_query``)."""
+    client, alias = index.client, index.alias
+    held = client.search(index=alias, body={"size": 10_000, "_source": False})
+    deletes = [{"delete": {"_id": hit["_id"]}} for hit in held["hits"]["hits"]]
+    if deletes:
+        client.bulk(index=alias, body=deletes, refresh="true")
+
+
 @pytest.fixture
 def empty_search_index(stack: LocalStack) -> SearchIndex:
     index = get_index()
-    index.rebuild(iter([]))
+    assert isinstance(index, OpenSearchIndex)
+    index.ensure_ready()
+    delete_every_document(index)
     return index
 
 

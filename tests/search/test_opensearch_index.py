@@ -11,6 +11,7 @@ import pytest
 from chalicelib.core.config import get_settings
 from chalicelib.search.opensearch import OpenSearchIndex, build_client
 from local.stack import LocalStack
+from tests.search.conftest import delete_every_document
 from tests.search.contract import IndexBehaviour
 
 
@@ -31,10 +32,6 @@ def suite_index(stack: LocalStack) -> Iterator[OpenSearchIndex]:
 class TestOpenSearchIndex(IndexBehaviour):
     @pytest.fixture
     def index(self, suite_index: OpenSearchIndex) -> OpenSearchIndex:
-        """The suite's index, emptied: every document behind the alias deleted at once."""
-        client, alias = suite_index.client, suite_index.alias
-        held = client.search(index=alias, body={"size": 1000, "_source": False})
-        deletes = [{"delete": {"_id": hit["_id"]}} for hit in held["hits"]["hits"]]
-        if deletes:
-            client.bulk(index=alias, body=deletes, refresh="true")
+        """The suite's index, emptied."""
+        delete_every_document(suite_index)
         return suite_index
