@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from local.env import Ports
 from local.services import free_port
@@ -86,6 +87,9 @@ def live_stack(stack: LocalStack) -> Iterator[LocalStack]:
 
     stack.ports = replace(stack.ports, api=free_port())
     stack.start_api()
+    # One request first, with time to spare: a fresh API creates its AWS clients on first
+    # use, which on a loaded machine outlasts the tests' 10 s timeouts.
+    requests.get(f"{stack.api_url}/health", timeout=120)
     stack.start_pumps()
     yield stack
     stack.stop_pumps()
