@@ -1,5 +1,6 @@
 # Marquee: `make dev` runs the local stack, `make test` runs the checks and the suite.
-# Both install what they need first (Python venv + npm packages), from pinned files.
+# Both install what they need first (Python venv, npm packages, the local OpenSearch node's
+# launcher from Maven Central), from pinned files.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,13 +10,14 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 # Extra CDK context, e.g. CDK_ARGS="-c alarmEmail=oncall@your-domain -c emailSender=no-reply@your-domain"
 CDK_ARGS ?=
+OPENSEARCH := local/opensearch
 
 .PHONY: dev test lint typecheck pytest install web synth deploy reindex bench clean
 
-install: $(VENV)/.installed node_modules/.installed web/node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed web/node_modules/.installed $(OPENSEARCH)/target/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@command -v java >/dev/null || { echo "error: Java 17+ is required for DynamoDB Local (Debian: apt-get install openjdk-17-jre-headless)"; exit 1; }
+	@command -v java >/dev/null || { echo "error: Java 17+ is required for DynamoDB Local and OpenSearch (Debian: apt-get install openjdk-17-jdk-headless)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import chalice, pynamodb, moto, localstripe" 
@@ -33,6 +35,13 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 # change is a type error here), type-checked, then bundled by Vite into web/dist.
 web: install
 	cd web && npm run build
+
+# The OpenSearch 2.19.6 node of the local stack: Maven resolves the server and its modules
+# into target/lib (~50 MB, once; ~/.m2 caches them) and compiles the launcher.
+$(OPENSEARCH)/target/.installed: $(OPENSEARCH)/pom.xml $(shell find $(OPENSEARCH)/src -name '*.java')
+	@command -v mvn >/dev/null || { echo "error: Maven is required to build the local OpenSearch node (Debian: apt-get install maven)"; exit 1; }
+	mvn -q -B -Dstyle.color=never -f $(OPENSEARCH)/pom.xml clean compile dependency:copy-dependencies
+	touch $@
 
 dev: install web
 	$(BIN)/python -m local
@@ -63,4 +72,4 @@ reindex: install
 	$(BIN)/python -m chalicelib.search.reindex --local-stack
 
 clean:
-	rm -rf $(VENV) node_modules web/node_modules web/dist .local .artifacts .mypy_cache .ruff_cache infrastructure/cdk.out
+	rm -rf $(VENV) node_modules web/node_modules web/dist $(OPENSEARCH)/target .local .artifacts .mypy_cache .ruff_cache infrastructure/cdk.out

@@ -44,7 +44,6 @@ STACK = {
     "EMAIL_QUEUE_NAME": "marquee-dev-email",
     "EMAIL_SENDER": "no-reply@dev.marquee.example.com",
     "OPENSEARCH_URL": "https://search-marquee-dev.eu-west-1.es.amazonaws.com",
-    "SEARCH_BACKEND": "opensearch",
     "CORS_ALLOWED_ORIGINS": "http://localhost:3000",
     "POWERTOOLS_SERVICE_NAME": "marquee",
     "POWERTOOLS_METRICS_NAMESPACE": "Marquee",

@@ -85,7 +85,6 @@ class MarqueeStack(Stack):
             "EMAIL_SENDER": messaging.sender,
             "OPENSEARCH_URL": search.url,
             "OPENSEARCH_REPLICAS": str(search.replicas),
-            "SEARCH_BACKEND": "opensearch",
             **secrets.environment(),
             "CORS_ALLOWED_ORIGINS": settings.frontend_origin,
             "POWERTOOLS_SERVICE_NAME": "marquee",

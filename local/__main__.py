@@ -21,11 +21,17 @@ def main() -> int:
     parser.add_argument("--moto-port", type=int, default=defaults.moto)
     parser.add_argument("--stripe-port", type=int, default=defaults.stripe)
     parser.add_argument("--web-port", type=int, default=defaults.web)
+    parser.add_argument("--opensearch-port", type=int, default=defaults.opensearch)
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".local")
     args = parser.parse_args()
 
     ports = Ports(
-        args.api_port, args.dynamodb_port, args.moto_port, args.stripe_port, args.web_port
+        args.api_port,
+        args.dynamodb_port,
+        args.moto_port,
+        args.stripe_port,
+        args.web_port,
+        args.opensearch_port,
     )
     stack = LocalStack(ports=ports, state_dir=args.state_dir.resolve())
     stack.apply_environment()
@@ -33,7 +39,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        print("Starting DynamoDB Local, moto server and localstripe ...", flush=True)
+        print("Starting OpenSearch, DynamoDB Local, moto server and localstripe ...", flush=True)
         stack.start_services()
         created = stack.bootstrap()
         print(f"Resources ready ({len(created)} tables created).", flush=True)
@@ -59,6 +65,7 @@ def main() -> int:
         f"  DynamoDB     {env['AWS_ENDPOINT_URL_DYNAMODB']}  (data in {stack.state_dir}/dynamodb)\n"
         f"  S3/SQS/SES   {env['AWS_ENDPOINT_URL_S3']}  (moto server)\n"
         f"  Stripe       {env['STRIPE_API_BASE']}  (localstripe)\n"
+        f"  OpenSearch   {env['OPENSEARCH_URL']}  (data in {stack.opensearch_home})\n"
         f"  e-mail       {env['OUTBOX_DIR']}  (every sent message as .eml)\n"
         f"  logs         {stack.state_dir}/logs\n"
         "Press Ctrl-C to stop.",

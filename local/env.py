@@ -33,6 +33,7 @@ class Ports:
     moto: int = 8002
     stripe: int = 8003
     web: int = 8004
+    opensearch: int = 8005
 
 
 def local_environment(
@@ -61,8 +62,11 @@ def local_environment(
             for port in (ports.web, 5173, 3000)
             for host in ("127.0.0.1", "localhost")
         ),
-        "SEARCH_BACKEND": "sqlite",
-        "SEARCH_SQLITE_PATH": str(state_dir / "search.sqlite3"),
+        "OPENSEARCH_URL": f"http://127.0.0.1:{ports.opensearch}",
+        # One node holds no replicas; every write is visible to the next search, so an
+        # edit shows at once (AWS keeps the cheaper one-second refresh).
+        "OPENSEARCH_REPLICAS": "0",
+        "OPENSEARCH_REFRESH_WRITES": "true",
         "OUTBOX_DIR": str(state_dir / "outbox"),
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",

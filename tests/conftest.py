@@ -1,5 +1,6 @@
-"""The test session runs against real local services: DynamoDB Local, moto server and
-localstripe, started on free ports for this run and stopped at the end.
+"""The test session runs against real local services: DynamoDB Local, moto server,
+localstripe and one OpenSearch node, started on free ports for this run (their start-ups
+overlap) and stopped at the end.
 
 Ports are chosen and the environment set in ``pytest_configure`` — before any test
 module imports ``chalicelib`` — because pynamodb binds table names and the endpoint when
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from local.env import Ports
 from local.services import free_port
@@ -27,7 +29,12 @@ def pytest_configure(config: pytest.Config) -> None:
     global _stack
     state_dir = Path(tempfile.mkdtemp(prefix="marquee-test-"))
     ports = Ports(
-        api=free_port(), dynamodb=free_port(), moto=free_port(), stripe=free_port(), web=free_port()
+        api=free_port(),
+        dynamodb=free_port(),
+        moto=free_port(),
+        stripe=free_port(),
+        web=free_port(),
+        opensearch=free_port(),
     )
     _stack = LocalStack(ports=ports, state_dir=state_dir, persistent=False, prefix="test-")
     _stack.apply_environment()
@@ -83,6 +90,9 @@ def live_stack(stack: LocalStack) -> Iterator[LocalStack]:
 
     stack.ports = replace(stack.ports, api=free_port())
     stack.start_api()
+    # One request first, with time to spare: a fresh API creates its AWS clients on first
+    # use, which on a loaded machine outlasts the tests' 10 s timeouts.
+    requests.get(f"{stack.api_url}/health", timeout=120)
     stack.start_pumps()
     yield stack
     stack.stop_pumps()

@@ -13,7 +13,7 @@ so a rotated key reaches warm containers without a redeploy.
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -59,11 +59,11 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
     # Comma-separated in the environment; the first one is Chalice's static CORS origin.
     cors_allowed_origins: Annotated[tuple[str, ...], NoDecode] = ("http://localhost:3000",)
-    search_backend: Literal["sqlite", "opensearch"] = "sqlite"
-    search_sqlite_path: str = ".local/search.sqlite3"
     opensearch_url: str | None = None
     # Replicas of the search index: 0 on a single-node domain (else it stays yellow).
     opensearch_replicas: int = Field(default=1, ge=0, le=5)
+    # Refresh on every write (the local node), instead of the engine's one-second refresh.
+    opensearch_refresh_writes: bool = False
     outbox_dir: str | None = None
 
     # Secrets (ids or ARNs in Secrets Manager; the values never pass through settings)

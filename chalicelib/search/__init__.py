@@ -1,6 +1,7 @@
-"""Movie search: a ``SearchIndex`` port with SQLite FTS5 and OpenSearch adapters.
+"""Movie search: the ``SearchIndex`` port and its OpenSearch adapter.
 
-``get_index()`` returns the adapter ``SEARCH_BACKEND`` selects, built once per container.
+``get_index()`` returns the index the settings point at (``OPENSEARCH_URL``, the table
+prefix naming the alias), built once per container.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from chalicelib.core.config import get_settings
 from chalicelib.search.index import SearchIndex
 
 _lock = threading.Lock()
-_indexes: dict[tuple[str, ...], SearchIndex] = {}
+_Key = tuple[str, str, int, bool]  # url, table prefix, replicas, refresh on write
+_indexes: dict[_Key, SearchIndex] = {}
 
 
 def get_index() -> SearchIndex:
     settings = get_settings()
-    if settings.search_backend == "opensearch":
-        key: tuple[str, ...] = ("opensearch", settings.require("opensearch_url"))
-        key += (settings.table_prefix, str(settings.opensearch_replicas))
-    else:
-        key = ("sqlite", settings.search_sqlite_path)
+    key: _Key = (
+        settings.require("opensearch_url"),
+        settings.table_prefix,
+        settings.opensearch_replicas,
+        settings.opensearch_refresh_writes,
+    )
     found = _indexes.get(key)
     if found is not None:
         return found
@@ -30,12 +33,14 @@ def get_index() -> SearchIndex:
         return _indexes[key]
 
 
-def _build(key: tuple[str, ...]) -> SearchIndex:
-    if key[0] == "opensearch":
-        from chalicelib.search.opensearch import OpenSearchIndex, build_client
+def _build(key: _Key) -> SearchIndex:
+    # Imported here: opensearch-py is heavy for a cold start that never searches.
+    from chalicelib.search.opensearch import OpenSearchIndex, build_client
 
-        client = build_client(key[1], get_settings().region)
-        return OpenSearchIndex(client, alias=f"{key[2]}movies", replicas=int(key[3]))
-    from chalicelib.search.sqlite import SqliteSearchIndex
-
-    return SqliteSearchIndex(key[1])
+    url, prefix, replicas, refresh = key
+    return OpenSearchIndex(
+        build_client(url, get_settings().region),
+        alias=f"{prefix}movies",
+        replicas=replicas,
+        refresh=refresh,
+    )

@@ -1,10 +1,11 @@
 """The search port: what the API and the indexer ask of a search engine.
 
-Two adapters implement it — ``sqlite.SqliteSearchIndex`` (FTS5, the local stack) and
-``opensearch.OpenSearchIndex`` (AWS) — and one behavioural test suite holds them to the
-same answers. Documents and queries are plain dataclasses: the domain decisions (which
-genres a genre filter covers, which dates a status means, which movies a city shows) are
-made by ``chalicelib.search.service`` before a query reaches an adapter.
+``opensearch.OpenSearchIndex`` implements it, on Amazon OpenSearch Service and on the
+local stack's own OpenSearch node alike; one behavioural test suite
+(``tests/search/contract.py``) states what any adapter must answer. Documents and queries
+are plain dataclasses: the domain decisions (which genres a genre filter covers, which
+dates a status means, which movies a city shows) are made by
+``chalicelib.search.service`` before a query reaches an adapter.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Literal
 SortKey = Literal["relevance", "-release_date", "release_date", "-rating"]
 SORT_KEYS: tuple[SortKey, ...] = ("relevance", "-release_date", "release_date", "-rating")
 
-#: Highlight markers, the same for both adapters (text between them is HTML-escaped).
+#: Highlight markers (the text between and around them is HTML-escaped).
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 
 

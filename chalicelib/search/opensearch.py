@@ -2,12 +2,15 @@
 
 Readers and writers use an alias (``<table prefix>movies``); the index behind it is
 versioned by creation time. A rebuild fills a fresh index and then moves the alias in one
-``_aliases`` call, so searches never see a half-built index. opensearch-py is imported only
-when a client is built (it is heavy for a cold start that may never search).
+``_aliases`` call, so searches never see a half-built index; the index it replaced is
+dropped by the next rebuild, not at once, because a search that resolved the alias just
+before the swap may still be reading it. opensearch-py is imported only when a client is
+built (it is heavy for a cold start that may never search).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,8 +81,8 @@ class OpenSearchIndex(SearchIndex):
     def __init__(
         self, client: Any, alias: str, *, replicas: int = 1, refresh: bool = False
     ) -> None:
-        """``refresh=True`` makes each write visible to the next search (tests); on AWS
-        the default one-second refresh is enough and cheaper."""
+        """``refresh=True`` makes each write visible to the next search (the local node);
+        on AWS the default one-second refresh is enough and cheaper."""
         self.client = client
         self.alias = alias
         self.replicas = replicas
@@ -90,7 +93,7 @@ class OpenSearchIndex(SearchIndex):
         return f"{self.alias}-{clock.now().strftime('%Y%m%d%H%M%S%f')}"
 
     def _write_params(self) -> dict[str, Any]:
-        return {"refresh": "wait_for"} if self.refresh else {}
+        return {"refresh": "true"} if self.refresh else {}
 
     def ensure_ready(self) -> None:
         if self._ready:
@@ -196,21 +199,32 @@ class OpenSearchIndex(SearchIndex):
                 chunk = []
         count += self._bulk(new_index, chunk)
         self.client.indices.refresh(index=new_index)
-        try:
-            old_indices = sorted(self.client.indices.get_alias(name=self.alias))
-        except Exception as exc:
-            if not _not_found(exc):
-                raise
-            old_indices = []
+        replaced = self._indices_behind_alias()
         actions: list[dict[str, Any]] = [
-            {"remove": {"index": old, "alias": self.alias}} for old in old_indices
+            {"remove": {"index": old, "alias": self.alias}} for old in replaced
         ]
         actions.append({"add": {"index": new_index, "alias": self.alias, "is_write_index": True}})
         self.client.indices.update_aliases(body={"actions": actions})
-        for old in old_indices:
-            self.client.indices.delete(index=old)
         self._ready = True
+        # Earlier generations (and the leftovers of a failed rebuild) go now; the one just
+        # replaced stays until the next rebuild for the searches still reading it.
+        for stale in sorted(self._versions() - {new_index, *replaced}):
+            self.client.indices.delete(index=stale)
         return count
+
+    def _indices_behind_alias(self) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias))
+        except Exception as exc:
+            if not _not_found(exc):
+                raise
+            return []
+
+    def _versions(self) -> set[str]:
+        """Every index this adapter created for the alias (``<alias>-<timestamp>``)."""
+        version = re.compile(re.escape(self.alias) + r"-\d{20}")
+        found = self.client.indices.get(index=f"{self.alias}-*", expand_wildcards="open,closed")
+        return {name for name in found if version.fullmatch(name)}
 
     def _bulk(self, index: str, documents: list[MovieDocument]) -> int:
         if not documents:

@@ -2,10 +2,13 @@
 
 Every text field is indexed three ways: ``standard`` (CJK split into single characters, so
 any Chinese substring still matches), ``.en`` (the ``english`` analyzer: stemmed words) and
-``.zh`` (``smartcn``, a Chinese word segmenter bundled with Amazon OpenSearch Service; a
-self-hosted cluster needs the ``analysis-smartcn`` plugin). Queries are one ``multi_match``
-of type ``cross_fields`` with ``operator: and``: every term must occur in some field, as in
-the SQLite adapter, with title matches boosted above people and synopsis.
+``.zh`` (``smartcn``, a Chinese word segmenter bundled with Amazon OpenSearch Service; the
+local node's launcher registers Lucene's, so these mappings are the deployed ones).
+
+A text query matches when every term occurs in some field (a ``cross_fields``
+``multi_match`` with ``operator: and``; title matches boosted above people and synopsis),
+or when a title holds every term give or take a typo (``fuzziness: AUTO``: one edit from
+three characters, two from six; single CJK characters never fuzz).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ FACET_SIZE = 200
 #: field -> boost, for the free-text query
 BOOSTS = {"title": 10, "original_title": 6, "people": 3, "synopsis": 1}
 HIGHLIGHTED = {"title": 0, "original_title": 0, "synopsis": 160}  # field -> fragment size
+#: field -> boost, for the typo-tolerant title match
+FUZZY_BOOSTS = {"title": 3, "original_title": 2}
 
 
 def _text() -> dict[str, Any]:
@@ -162,22 +167,38 @@ def sort_clause(sort: SortKey) -> list[Any]:
     return [*by_key[sort], {"movie_id": "asc"}]
 
 
+def text_clause(text: str) -> dict[str, Any]:
+    """Every term in some field, or a title that has every term but for a typo."""
+    return {
+        "bool": {
+            "should": [
+                {
+                    "multi_match": {
+                        "query": text,
+                        "type": "cross_fields",
+                        "operator": "and",
+                        "fields": text_fields(),
+                    }
+                },
+                {
+                    "multi_match": {
+                        "query": text,
+                        "type": "best_fields",
+                        "operator": "and",
+                        "fields": [f"{field}^{boost}" for field, boost in FUZZY_BOOSTS.items()],
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
 def search_body(query: SearchQuery) -> dict[str, Any]:
     text = query.text.strip()
-    must: list[dict[str, Any]] = (
-        [
-            {
-                "multi_match": {
-                    "query": text,
-                    "type": "cross_fields",
-                    "operator": "and",
-                    "fields": text_fields(),
-                }
-            }
-        ]
-        if text
-        else [{"match_all": {}}]
-    )
+    must = [text_clause(text)] if text else [{"match_all": {}}]
     body: dict[str, Any] = {
         "from": query.offset,
         "size": query.limit,

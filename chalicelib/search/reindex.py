@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.local_stack:
         _use_local_stack(args.state_dir)
     count = reindex(show_progress=not args.quiet)
-    print(f"indexed {count} movies into the {get_settings().search_backend} index")
+    print(f"indexed {count} movies into the search index")
     return 0
 
 

@@ -175,7 +175,7 @@ class Functions(Construct):
             Duration.seconds(60),
             {
                 k: environment[k]
-                for k in ("SEARCH_BACKEND", "OPENSEARCH_URL", "OPENSEARCH_REPLICAS")
+                for k in ("OPENSEARCH_URL", "OPENSEARCH_REPLICAS")
             },
             reserved=concurrency.indexer,
         )

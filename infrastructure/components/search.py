@@ -1,4 +1,4 @@
-"""The OpenSearch domain behind ``SEARCH_BACKEND=opensearch``.
+"""The OpenSearch domain behind ``OPENSEARCH_URL`` (the search index's engine on AWS).
 
 Encrypted at rest and between nodes, HTTPS only (TLS 1.2 with forward secrecy), gp3
 volumes, application, slow and audit logs. Fine-grained access control has a master user

@@ -77,14 +77,14 @@ def test_every_setting_is_reachable_from_the_environment(settings_from: Settings
 def test_defaults_apply_when_the_environment_is_empty(settings_from: SettingsFrom) -> None:
     settings = settings_from({"HOLD_MINUTES": ""})  # empty means unset
     assert settings.stage == "local"
-    assert settings.search_backend == "sqlite"
+    assert settings.opensearch_url is None and settings.opensearch_refresh_writes is False
     assert settings.max_body_bytes == 1024 * 1024
     assert settings.hold_minutes == 10
 
 
 def test_an_invalid_value_is_a_config_error(settings_from: SettingsFrom) -> None:
     with pytest.raises(ConfigError):
-        settings_from({"SEARCH_BACKEND": "elasticsearch"})
+        settings_from({"OPENSEARCH_REPLICAS": "many"})
     with pytest.raises(ConfigError):
         settings_from({"HOLD_MINUTES": "0"})
 

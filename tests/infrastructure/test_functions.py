@@ -35,7 +35,6 @@ NEEDS = {
         "EMAIL_QUEUE_NAME",
         "EMAIL_SENDER",
         "OPENSEARCH_URL",
-        "SEARCH_BACKEND",
         "JWT_KEYS_SECRET_ID",
         "TICKET_KEYS_SECRET_ID",
         "CURSOR_KEYS_SECRET_ID",
@@ -43,7 +42,7 @@ NEEDS = {
         "CORS_ALLOWED_ORIGINS",
     },
     "mailer": {"STAGE", "TABLE_PREFIX", "EMAIL_SENDER", "EMAIL_SEND_RATE"},
-    "indexer": {"STAGE", "TABLE_PREFIX", "SEARCH_BACKEND", "OPENSEARCH_URL", "OPENSEARCH_REPLICAS"},
+    "indexer": {"STAGE", "TABLE_PREFIX", "OPENSEARCH_URL", "OPENSEARCH_REPLICAS"},
     "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
     "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
 }
@@ -92,8 +91,6 @@ def test_each_lambda_has_its_environment_traced_and_on_python_3_11(
     assert NEEDS[key] <= set(env)
     assert env["STAGE"] == synth.stage
     assert env["TABLE_PREFIX"] == f"marquee-{synth.stage}-"
-    if "SEARCH_BACKEND" in NEEDS[key]:
-        assert env["SEARCH_BACKEND"] == "opensearch"
     assert fn["Runtime"] == "python3.11"
     assert fn.get("Tracing", (fn.get("TracingConfig") or {}).get("Mode")) == "Active"
 

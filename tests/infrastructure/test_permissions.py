@@ -12,8 +12,8 @@ the reconciler and by the sweeper, the e-mails, the movie index following the st
 sweeps. A permission missing from a role is a refusal, and a refusal fails these tests —
 as the last one shows, with one permission removed.
 
-Search is the exception: no OpenSearch domain runs here, so the indexer writes the local
-index, and the search grants are checked against the domain's policy instead
+Search is the exception: the indexer writes to the session's OpenSearch node, which has
+no IAM, so the search grants are checked against the domain's policy instead
 (``test_resources.py``).
 """
 
@@ -66,6 +66,7 @@ class World:
     moto: Service
     dynamodb_url: str
     stripe_url: str
+    opensearch_url: str
     tmp: Path
     keys: dict[str, dict[str, str]] = field(default_factory=dict)
     containers: dict[str, Container] = field(default_factory=dict)
@@ -110,9 +111,9 @@ class World:
             "AWS_ENDPOINT_URL_SES": self.moto_url,
             "AWS_ENDPOINT_URL_SECRETS_MANAGER": self.moto_url,
             "STRIPE_API_BASE": self.stripe_url,
-            # No search domain runs here: the indexer writes the SQLite index instead.
-            "SEARCH_BACKEND": "sqlite",
-            "SEARCH_SQLITE_PATH": str(self.tmp / "search.sqlite3"),
+            # The session's OpenSearch node stands in for the domain (no IAM on it).
+            "OPENSEARCH_URL": self.opensearch_url,
+            "OPENSEARCH_REPLICAS": "0",
             "OUTBOX_DIR": str(self.tmp / "outbox"),
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
@@ -180,6 +181,7 @@ def world(
         moto=moto,
         dynamodb_url=dynamodb_url,
         stripe_url=f"http://127.0.0.1:{stack.ports.stripe}",
+        opensearch_url=f"http://127.0.0.1:{stack.ports.opensearch}",
         tmp=tmp,
     )
     try:

@@ -15,10 +15,13 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.search import get_index, service
 from chalicelib.search.index import MovieDocument
+from chalicelib.search.opensearch import OpenSearchIndex, build_client
 from chalicelib.search.reindex import reindex
-from chalicelib.search.sqlite import SqliteSearchIndex
+from local.services import free_port
 from tests.catalog import factories
 from tests.search.samples import marked
+
+pytestmark = pytest.mark.usefixtures("empty_search_index")
 
 
 def search(api: Any, expect: int = 200, **params: Any) -> Any:
@@ -186,9 +189,10 @@ def test_at_most_ten_suggestions(api: Any) -> None:
 
 
 def test_a_failing_search_engine_is_a_503_problem(
-    api: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    api: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = SqliteSearchIndex(str(tmp_path))  # a directory: SQLite cannot open it
+    nothing_listens = build_client(f"http://127.0.0.1:{free_port()}", "us-east-1")
+    broken = OpenSearchIndex(nothing_listens, alias="test-movies")
     monkeypatch.setattr(service, "get_index", lambda: broken)
     for path in ("/search/movies?q=x", "/search/suggest?q=x"):
         result = api.get(path)

@@ -1,4 +1,4 @@
-"""SEARCH_BACKEND picks the adapter; each is built once per container."""
+"""The settings point ``get_index()`` at an engine and an alias; built once per container."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from chalicelib.core.config import reset_settings
+from chalicelib.core.config import ConfigError, reset_settings
 from chalicelib.search import get_index
 from chalicelib.search.opensearch import OpenSearchIndex
-from chalicelib.search.sqlite import SqliteSearchIndex
 
 
 @pytest.fixture
@@ -19,24 +18,27 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]
     reset_settings()
 
 
-def test_the_local_stack_uses_the_sqlite_file_it_is_given(
-    environment: pytest.MonkeyPatch, tmp_path: object
-) -> None:
-    environment.setenv("SEARCH_SQLITE_PATH", f"{tmp_path}/index.sqlite3")
-    reset_settings()
+def test_the_local_stack_uses_its_node_refreshing_on_every_write() -> None:
     index = get_index()
-    assert isinstance(index, SqliteSearchIndex)
-    assert index.path == f"{tmp_path}/index.sqlite3"
+    assert isinstance(index, OpenSearchIndex)
+    assert (index.alias, index.replicas, index.refresh) == ("test-movies", 0, True)
     assert get_index() is index
 
 
 def test_aws_uses_opensearch_behind_the_stage_alias(environment: pytest.MonkeyPatch) -> None:
-    environment.setenv("SEARCH_BACKEND", "opensearch")
     environment.setenv("OPENSEARCH_URL", "https://search-marquee.us-east-1.es.amazonaws.com")
-    environment.setenv("OPENSEARCH_REPLICAS", "0")
+    environment.setenv("OPENSEARCH_REPLICAS", "1")
+    environment.delenv("OPENSEARCH_REFRESH_WRITES")
     environment.setenv("TABLE_PREFIX", "marquee-prod-")
     reset_settings()
     index = get_index()
     assert isinstance(index, OpenSearchIndex)
-    assert (index.alias, index.replicas) == ("marquee-prod-movies", 0)
+    assert (index.alias, index.replicas, index.refresh) == ("marquee-prod-movies", 1, False)
     assert get_index() is index
+
+
+def test_without_an_engine_url_search_fails_loudly(environment: pytest.MonkeyPatch) -> None:
+    environment.delenv("OPENSEARCH_URL")
+    reset_settings()
+    with pytest.raises(ConfigError, match="opensearch_url"):
+        get_index()

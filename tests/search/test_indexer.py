@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from boto3.dynamodb.types import TypeSerializer
 
 from chalicelib.catalog.models import Movie
@@ -12,6 +13,8 @@ from chalicelib.search import get_index
 from chalicelib.search.index import SearchQuery
 from functions import indexer
 from local.pumps import LambdaContext
+
+pytestmark = pytest.mark.usefixtures("empty_search_index")
 
 _serialize = TypeSerializer().serialize
 _sequence = iter(range(1000, 10**6))

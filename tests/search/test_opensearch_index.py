@@ -1,40 +1,37 @@
-"""The shared behaviour, against a real OpenSearch cluster when ``OPENSEARCH_URL`` is set.
-
-No OpenSearch server can run on the development machines, so without the variable the
-module is skipped. With it (e.g. ``OPENSEARCH_URL=http://admin:pw@localhost:9200`` and
-the ``analysis-smartcn`` plugin installed), every test uses its own alias and deletes
-its indices afterwards.
-"""
+"""The shared behaviour, against the OpenSearch adapter on a real OpenSearch 2.19 node,
+with the mappings the adapter deploys (``opensearch_dsl.index_body``): the same on AWS."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from chalicelib.core.config import get_settings
 from chalicelib.search.opensearch import OpenSearchIndex, build_client
+from local.stack import LocalStack
+from tests.search.conftest import delete_every_document
 from tests.search.contract import IndexBehaviour
 
-URL = os.environ.get("OPENSEARCH_URL")
 
-if not URL:
-    pytest.skip(
-        "OPENSEARCH_URL is not set: no OpenSearch cluster to run the shared behaviour "
-        "against (the adapter's request bodies are unit-tested in test_opensearch_requests.py)",
-        allow_module_level=True,
+@pytest.fixture(scope="module")
+def suite_index(stack: LocalStack) -> Iterator[OpenSearchIndex]:
+    """One alias for the whole suite: creating an index per test costs a second each."""
+    settings = get_settings()
+    client = build_client(settings.require("opensearch_url"), settings.region)
+    index = OpenSearchIndex(
+        client, alias=f"test-{uuid.uuid4().hex[:12]}-movies", replicas=0, refresh=True
     )
+    index.ensure_ready()
+    yield index
+    for name in client.indices.get(index=f"{index.alias}-*"):
+        client.indices.delete(index=name)
 
 
 class TestOpenSearchIndex(IndexBehaviour):
     @pytest.fixture
-    def index(self) -> Iterator[OpenSearchIndex]:
-        assert URL is not None
-        client = build_client(URL, os.environ.get("AWS_REGION", "us-east-1"))
-        alias = f"marquee-test-{uuid.uuid4().hex[:12]}-movies"
-        index = OpenSearchIndex(client, alias=alias, replicas=0, refresh=True)
-        index.ensure_ready()
-        yield index
-        for name in client.indices.get(index=f"{alias}-*"):
-            client.indices.delete(index=name)
+    def index(self, suite_index: OpenSearchIndex) -> OpenSearchIndex:
+        """The suite's index, emptied."""
+        delete_every_document(suite_index)
+        return suite_index

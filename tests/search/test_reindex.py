@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chalicelib.catalog import movies
 from chalicelib.search import get_index
 from chalicelib.search.index import MovieDocument, SearchQuery
 from chalicelib.search.reindex import main, reindex, seed_search_index
 from tests.catalog import factories
+
+pytestmark = pytest.mark.usefixtures("empty_search_index")
 
 
 def indexed() -> set[str]:
