@@ -173,10 +173,7 @@ class Functions(Construct):
             "indexer",
             "functions.indexer.handler",
             Duration.seconds(60),
-            {
-                k: environment[k]
-                for k in ("OPENSEARCH_URL", "OPENSEARCH_REPLICAS")
-            },
+            {k: environment[k] for k in ("OPENSEARCH_URL", "OPENSEARCH_REPLICAS")},
             reserved=concurrency.indexer,
         )
         acknowledge(
