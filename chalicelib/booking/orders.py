@@ -16,6 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.booking import holds
 from chalicelib.booking.models import Order, SeatStatus, Ticket, TicketStatus
 from chalicelib.booking.rules import IllegalTransition, OrderStatus, check_transition
+from chalicelib.boxoffice import counters
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -79,6 +80,8 @@ def end_pending(
         status_update(tx, order, wanted, now, reason, refund_owed=refund_owed)
         for seat_id in holds.seats_still_mine(order, SeatStatus.HELD):
             holds.add_release(tx, order.showtime_id, seat_id, order.order_id, SeatStatus.HELD)
+        # its hold counted all its seats, also those a lapsed hold lost to another order
+        counters.add(tx, order.showtime_id, held=-len(order.seat_ids))
         if order.coupon_id:
             holds.add_coupon_return(tx, order.user_id, order.coupon_id, order.order_id)
         try:
@@ -106,6 +109,16 @@ def pay(order: Order, now: datetime) -> None:
             status=TicketStatus.VALID,
         )
         tx.put(f"ticket:{seat_id}", ticket, condition=Ticket.order_id.does_not_exist())
+    seats = len(order.seat_ids)
+    counters.add(
+        tx,
+        order.showtime_id,
+        held=-seats,
+        sold=seats,
+        orders=1,
+        gross=int(order.subtotal),
+        discounts=int(order.discount),
+    )
     tx.commit()
 
 
@@ -178,8 +191,16 @@ def refund(order_id: str, refund_id: str | None, reason: str) -> Order:
         tx = Transaction()
         extra = [Order.refund_id.set(refund_id)] if refund_id else []
         status_update(tx, order, OrderStatus.REFUNDED, clock.now(), reason, extra)
-        for seat_id in holds.seats_still_mine(order, SeatStatus.SOLD):
+        released = holds.seats_still_mine(order, SeatStatus.SOLD)
+        for seat_id in released:
             holds.add_release(tx, order.showtime_id, seat_id, order.order_id, SeatStatus.SOLD)
+        counters.add(
+            tx,
+            order.showtime_id,
+            sold=-len(released),
+            refunded_seats=len(released),
+            refunds=int(order.total),
+        )
         try:
             tx.commit()
             return load(order_id)

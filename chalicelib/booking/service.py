@@ -36,6 +36,7 @@ from chalicelib.booking.rules import (
     stranded_seats,
 )
 from chalicelib.booking.showtimes import SaleTerms
+from chalicelib.boxoffice import counters
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -303,6 +304,7 @@ def _hold(
             holds.add_hold(tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch)
         for seat in decisive:
             holds.add_unchanged(tx, showtime.showtime_id, seat)
+        counters.add(tx, showtime.showtime_id, held=len(seat_ids))
         if priced.coupon_id:
             holds.add_coupon_use(tx, user_id, priced.coupon_id, order.order_id, now_epoch)
         try:

@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.booking.models import Order, Ticket, TicketStatus
 from chalicelib.booking.orders import load
 from chalicelib.booking.rules import OrderStatus
+from chalicelib.boxoffice import counters
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.signing import InvalidSignature, sign, unsign
@@ -89,6 +90,7 @@ def check_in(code: str, staff_id: str) -> dict[str, Any]:
         [Order.status.set(OrderStatus.USED), Order.updated_at.set(now)],
         condition=Order.status.is_in(OrderStatus.PAID, OrderStatus.USED),
     )
+    counters.add(tx, showtime_id, checked_in=1)
     try:
         tx.commit()
     except (ConditionFailed, TransactionContended) as failed:

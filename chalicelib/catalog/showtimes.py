@@ -17,6 +17,7 @@ from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.booking.models import Seat, SeatStatus, create_seat_items
+from chalicelib.boxoffice import counters
 from chalicelib.catalog.cinemas import get_hall, hall_seats, live_cinema
 from chalicelib.catalog.models import HallSchedule, Movie, Showtime
 from chalicelib.catalog.rules import find_overlap, schedule_days, seat_types, showtime_end
@@ -184,6 +185,7 @@ def create_showtime(body: ShowtimeIn) -> ShowtimeOut:
         {str(k): v for k, v in body.prices.items()},
         ends_at + SEATS_KEPT_AFTER_SHOW,
     )
+    counters.open_showtime(showtime.showtime_id, cinema.cinema_id, showtime.day, len(seats))
     return showtime_out(showtime)
 
 
@@ -242,6 +244,7 @@ def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
     showtime.ends_at = showtime.starts_at + length
     showtime.day = local_day(showtime.starts_at)
     _schedule(showtime, previous=previous, is_new=False)
+    counters.move_showtime(showtime_id, showtime.day)
     for seat in seats:
         seat.update(actions=[Seat.expires_at.set(showtime.ends_at + SEATS_KEPT_AFTER_SHOW)])
     return showtime_out(showtime)

@@ -26,6 +26,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "chalicelib.booking.models",
     "chalicelib.catalog.models",
     "chalicelib.community.models",
+    "chalicelib.boxoffice.models",
 )
 
 _registry: dict[str, type[Model]] = {}

@@ -10,6 +10,7 @@ from typing import Any
 
 from chalicelib.accounts.tokens import issue_access_token
 from chalicelib.booking.models import SeatSpec, create_seat_items
+from chalicelib.boxoffice import counters
 from chalicelib.core import clock
 
 #: price per seat type, minor units
@@ -83,6 +84,7 @@ def make_showtime(
     sales_open: bool = True,
     movie_id: str | None = None,
     prices: dict[str, int] | None = None,
+    cinema_id: str = "cinema-1",
 ) -> Show:
     from chalicelib.catalog.models import Showtime
 
@@ -92,7 +94,7 @@ def make_showtime(
     show = Showtime(
         showtime_id,
         movie_id=movie_id or make_movie(),
-        cinema_id="cinema-1",
+        cinema_id=cinema_id,
         hall_id="hall-1",
         city_id="city-1",
         starts_at=starts_at,
@@ -107,9 +109,9 @@ def make_showtime(
         updated_at=now,
     )
     show.save()
-    create_seat_items(
-        showtime_id, seats or hall_layout(), prices or PRICES, starts_at + timedelta(days=1)
-    )
+    layout = seats or hall_layout()
+    create_seat_items(showtime_id, layout, prices or PRICES, starts_at + timedelta(days=1))
+    counters.open_showtime(showtime_id, cinema_id, show.day, len(layout))
     return Show(showtime_id, show.movie_id, starts_at)
 
 
