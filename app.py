@@ -11,6 +11,7 @@ from chalice import Chalice
 from chalicelib.api import (
     accounts,
     booking,
+    boxoffice,
     catalog,
     community,
     cors,
@@ -32,6 +33,7 @@ for blueprint in (
     community.bp,
     catalog.bp,
     booking.bp,
+    boxoffice.bp,
     search.bp,
 ):
     app.register_blueprint(blueprint)

@@ -1,7 +1,8 @@
 """Creates every resource the application expects, idempotently: tables (with GSIs, TTL
 and streams, from the pynamodb models), the media bucket with CORS for browser uploads,
-the e-mail queue with its dead-letter queue, the SES sender identity, the secrets (keys
-and Stripe) and the localstripe webhook pointing at the local API.
+the private exports bucket, the e-mail and box-office queues with their dead-letter
+queues, the SES sender identity, the secrets (keys and Stripe) and the localstripe webhook
+pointing at the local API.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def create_bucket() -> None:
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if settings.media_bucket not in existing:
         s3.create_bucket(Bucket=settings.media_bucket)
+    if settings.exports_bucket not in existing:
+        s3.create_bucket(Bucket=settings.exports_bucket)  # private: presigned GETs only
     s3.put_bucket_cors(
         Bucket=settings.media_bucket,
         CORSConfiguration={
@@ -42,27 +45,33 @@ def create_bucket() -> None:
     )
 
 
-def create_queues() -> str:
+def queue_names() -> tuple[str, ...]:
     settings = get_settings()
+    return (settings.email_queue_name, settings.boxoffice_queue_name)
+
+
+def create_queues() -> None:
+    """Each work queue with its dead-letter queue."""
     sqs = client("sqs")
-    dlq_url = sqs.create_queue(QueueName=f"{settings.email_queue_name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": DLQ_MAX_RECEIVE_COUNT})
-    url: str = sqs.create_queue(
-        QueueName=settings.email_queue_name,
-        Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": "30"},
-    )["QueueUrl"]
-    return url
+    for name in queue_names():
+        dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        redrive = json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": DLQ_MAX_RECEIVE_COUNT}
+        )
+        sqs.create_queue(
+            QueueName=name, Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": "30"}
+        )
 
 
 def reset_queues() -> None:
     """Empty the queues at once (SQS allows one purge a minute; recreating has no limit)."""
-    settings = get_settings()
     sqs = client("sqs")
-    for name in (settings.email_queue_name, f"{settings.email_queue_name}-dlq"):
-        sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+    for name in queue_names():
+        for queue in (name, f"{name}-dlq"):
+            sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=queue)["QueueUrl"])
     create_queues()
 
 

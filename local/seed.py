@@ -15,6 +15,7 @@ SEEDERS: tuple[str, ...] = (
     "chalicelib.catalog.seed:seed_demo_catalogue",
     "chalicelib.community.seed:seed_demo_community",
     "chalicelib.booking.seed:seed_demo_coupons",
+    "chalicelib.boxoffice.seed:seed_demo_staff_grants",
     "chalicelib.search.reindex:seed_search_index",  # last: indexes what the others wrote
 )
 

@@ -114,10 +114,11 @@ class LocalStack:
     def start_pumps(self) -> None:
         from chalicelib.core.config import get_settings
         from chalicelib.core.dynamo import all_models
-        from functions import indexer, mailer, reconciler, sweeper
+        from functions import boxoffice, indexer, mailer, reconciler, sweeper
         from local.pumps import Scheduler, SqsPump, StreamPump
 
         self.pumps.append(SqsPump(get_settings().email_queue_name, mailer.handler))
+        self.pumps.append(SqsPump(get_settings().boxoffice_queue_name, boxoffice.handler))
         for model in all_models():
             if getattr(model.Meta, "stream_view_type", None):
                 self.pumps.append(StreamPump(model.Meta.table_name, indexer.handler))

@@ -37,6 +37,8 @@ class User(Model):
     city = UnicodeAttribute(null=True)
     avatar_key = UnicodeAttribute(null=True)
     roles = UnicodeSetAttribute(default=lambda: {"user"})
+    # the cinemas a staff or box-office grant is for (chalicelib/boxoffice/staff.py)
+    cinema_ids = UnicodeSetAttribute(null=True)
     is_active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
     # Bumped by a password reset: access tokens issued before it are not revoked (they

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
 from chalicelib.accounts.models import UniqueKey, User
 from chalicelib.accounts.roles import Role
@@ -40,6 +41,7 @@ def public_view(user: User) -> dict[str, Any]:
         "avatar_key": user.avatar_key,
         "avatar_url": download_url(user.avatar_key) if user.avatar_key else None,
         "roles": sorted(user.roles),
+        "cinema_ids": sorted(user.cinema_ids or ()),
         "is_active": user.is_active,
         "created_at": clock.isoformat(user.created_at),
     }
@@ -104,10 +106,19 @@ def _change_mobile(user: User, mobile: str | None, actions: list[Any]) -> None:
         raise Conflict("This mobile is already taken.", extra={"field": "mobile"}) from exc
 
 
-def set_roles(user_id: str, roles: list[Role]) -> User:
-    """Replace a user's roles (everyone keeps ``user``). New tokens carry them; an
-    access token already issued keeps its roles until it expires (15 min)."""
+def set_roles(user_id: str, roles: list[Role], cinema_ids: list[str] | None = None) -> User:
+    """Replace a user's roles (everyone keeps ``user``) and, when given, the cinemas a
+    staff or box-office grant is for (without such a grant it has none). New tokens carry
+    the roles; staff routes read them from here on every request, so they apply at once.
+    An access token already issued keeps its roles elsewhere until it expires (15 min)."""
     user = get_user(user_id)
     granted = {Role.USER.value, *(r.value for r in roles)}
-    user.update(actions=[User.roles.set(granted)], condition=User.user_id.exists())
+    actions: list[Action] = [User.roles.set(granted)]
+    if not granted & {Role.STAFF.value, Role.BOX_OFFICE.value}:
+        actions.append(User.cinema_ids.remove())
+    elif cinema_ids is not None:
+        actions.append(
+            User.cinema_ids.set(set(cinema_ids)) if cinema_ids else User.cinema_ids.remove()
+        )
+    user.update(actions=actions, condition=User.user_id.exists())
     return get_user(user_id)

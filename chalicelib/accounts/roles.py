@@ -8,7 +8,8 @@ from enum import StrEnum
 class Role(StrEnum):
     USER = "user"
     MODERATOR = "moderator"  # deletes any comment, bans users
-    STAFF = "staff"  # catalogue, showtimes, coupons, check-in
+    STAFF = "staff"  # catalogue, showtimes, coupons; box office at the cinemas granted
+    BOX_OFFICE = "box_office"  # box office (sales, refunds, check-in) at the cinemas granted
     ADMIN = "admin"  # grants roles; may act as any role
 
 

@@ -15,6 +15,8 @@ from chalicelib.accounts.rules import E164, EMAIL, USERNAME, Purpose
 from chalicelib.accounts.sessions import TokenPair
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import route
+from chalicelib.boxoffice import staff
+from chalicelib.core.ids import Id
 from chalicelib.core.schema import Schema
 
 bp = Blueprint(__name__)
@@ -87,7 +89,9 @@ class ProfilePatch(Body):
 
 
 class RolesRequest(Body):
-    roles: list[Role] = Field(max_length=4)
+    roles: list[Role] = Field(max_length=5)
+    # the cinemas a staff or box-office grant is for; omitted: unchanged
+    cinema_ids: list[Id] | None = Field(default=None, max_length=100)
 
 
 class UserOut(Schema):
@@ -102,6 +106,7 @@ class UserOut(Schema):
     avatar_key: str | None
     avatar_url: str | None
     roles: list[str]
+    cinema_ids: list[str]
     is_active: bool
     created_at: str
 
@@ -201,5 +206,7 @@ def patch_me(body: ProfilePatch, principal: Principal) -> UserOut:
     tags=TAGS,
 )
 def set_roles(user_id: str, body: RolesRequest) -> UserOut:
-    """Replace a user's roles (admin only); ``user`` is always kept."""
-    return UserOut(**profile.public_view(profile.set_roles(user_id, body.roles)))
+    """Replace a user's roles (admin only); ``user`` is always kept. ``cinema_ids``: the
+    cinemas a ``staff`` or ``box_office`` grant is for (staff routes check it at once)."""
+    user = staff.grant(user_id, body.roles, body.cinema_ids)
+    return UserOut(**profile.public_view(user))

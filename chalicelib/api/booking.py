@@ -24,7 +24,9 @@ from pydantic import (
 from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import Reply, route
-from chalicelib.booking import coupons, service, settlement, tickets
+from chalicelib.booking import coupons, service, settlement
+from chalicelib.boxoffice import checkins
+from chalicelib.boxoffice.schemas import StaffTicketOut
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.ids import ID_PATTERN
 from chalicelib.core.pagination import Page, PageQuery
@@ -184,10 +186,20 @@ def order_tickets(order_id: str, principal: Principal) -> list[dict[str, Any]]:
     return service.order_tickets(order_id, principal)
 
 
-@route(bp, "/checkin", methods=("POST",), body=CheckinRequest, auth=Role.STAFF, tags=TAGS)
-def check_in(body: CheckinRequest, principal: Principal) -> dict[str, Any]:
-    """Mark a ticket used (once); 400 for a forged code, 409 when already used."""
-    return tickets.check_in(body.code, principal.user_id)
+@route(
+    bp,
+    "/checkin",
+    methods=("POST",),
+    body=CheckinRequest,
+    response=StaffTicketOut,
+    auth=Role.USER,
+    tags=TAGS,
+)
+def check_in(body: CheckinRequest, principal: Principal) -> StaffTicketOut:
+    """Let a ticket in (once), for staff of its cinema: 400 forged code, 403
+    ``other-cinema``, 409 ``ticket-used`` / ``ticket-void`` / ``show-over`` /
+    ``showtime-cancelled``."""
+    return checkins.check_in(body.code, principal)
 
 
 @route(

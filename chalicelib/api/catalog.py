@@ -10,11 +10,13 @@ from chalice import Blueprint
 from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import route
+from chalicelib.boxoffice import cancellation
 from chalicelib.catalog import areas, cinemas, genres, movie_lists, movies, showtime_lists
 from chalicelib.catalog import showtimes as showtime_service
 from chalicelib.catalog.schemas import (
     AreaIn,
     AreaOut,
+    CancellationProgress,
     CinemaIn,
     CinemaOut,
     CinemaPatch,
@@ -214,8 +216,15 @@ def list_showtimes(query: ShowtimeQuery) -> Page[ShowtimeOut]:
 
 @route(bp, "/showtimes/{showtime_id}", response=ShowtimeOut, cache_seconds=LIST_CACHE)
 def get_showtime(showtime_id: str) -> ShowtimeOut:
-    """A showtime with its prices per seat type."""
-    return showtime_service.showtime_out(showtime_service.get_showtime(showtime_id))
+    """A showtime with its prices per seat type; a cancelled one with its refunds' progress."""
+    out = showtime_service.showtime_out(showtime_service.get_showtime(showtime_id))
+    if out.cancelled_at is not None:
+        found = cancellation.progress(showtime_id)
+        if found is not None:
+            out.cancellation = CancellationProgress(
+                status=found.status, orders_total=found.orders_total, orders_done=found.orders_done
+            )
+    return out
 
 
 @route(bp, "/showtimes", methods=W, body=ShowtimeIn, response=ShowtimeOut, status=201, auth=STAFF)

@@ -47,6 +47,7 @@ class Seat(Model):
     status = UnicodeAttribute(default=SeatStatus.AVAILABLE)
     order_id = UnicodeAttribute(null=True)
     hold_expires_at = NumberAttribute(null=True)  # epoch seconds; a past hold is free
+    block_reason = UnicodeAttribute(null=True)  # why staff blocked it (status blocked)
     version = NumberAttribute(default=0)  # +1 on every write: a hold checks its neighbours'
     expires_at = TTLAttribute(null=True)  # DynamoDB deletes seat items after the show
 
@@ -153,6 +154,17 @@ class PendingOrdersByHold(GlobalSecondaryIndex["Order"]):
     hold_expires_at = NumberAttribute(range_key=True)
 
 
+class OrdersByShowtime(GlobalSecondaryIndex["Order"]):
+    """A showtime's orders (cancelling it, exports), oldest first."""
+
+    class Meta:
+        index_name = "by-showtime"
+        projection = KeysOnlyProjection()
+
+    showtime_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 PENDING_KEY = "pending"
 
 
@@ -180,12 +192,18 @@ class Order(Model):
     refund_claimed_at = NumberAttribute(null=True)  # epoch seconds; see orders.claim_refund
     hold_expires_at = NumberAttribute()  # epoch seconds
     pending_key = UnicodeAttribute(null=True)
+    # box office: a counter sale's payment (cash | terminal) and who sold it; what single
+    # ticket refunds have paid back so far
+    paid_by = UnicodeAttribute(null=True)
+    sold_by = UnicodeAttribute(null=True)
+    refunded_amount = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
     by_user = OrdersByUser()
     by_payment_intent = OrdersByPaymentIntent()
     pending_by_hold = PendingOrdersByHold()
+    by_showtime = OrdersByShowtime()
 
 
 @register_table
@@ -243,6 +261,18 @@ class UserCoupon(Model):
 class TicketStatus:
     VALID = "valid"
     USED = "used"
+    VOID = "void"  # refunded (its order, or the ticket alone)
+
+
+class TicketsByShowtime(GlobalSecondaryIndex["Ticket"]):
+    """A showtime's tickets by seat: the check-in list is one Query."""
+
+    class Meta:
+        index_name = "by-showtime"
+        projection = AllProjection()
+
+    showtime_id = UnicodeAttribute(hash_key=True)
+    seat_id = UnicodeAttribute(range_key=True)
 
 
 @register_table
@@ -258,6 +288,8 @@ class Ticket(Model):
     status = UnicodeAttribute(default=TicketStatus.VALID)
     used_at = UTCDateTimeAttribute(null=True)
     checked_in_by = UnicodeAttribute(null=True)
+
+    by_showtime = TicketsByShowtime()
 
 
 @register_table

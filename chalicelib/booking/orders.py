@@ -6,7 +6,7 @@ Each transition is conditional on the order's current status (the status machine
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.booking import holds
 from chalicelib.booking.models import Order, SeatStatus, Ticket, TicketStatus
 from chalicelib.booking.rules import IllegalTransition, OrderStatus, check_transition
-from chalicelib.boxoffice import counters
+from chalicelib.boxoffice import counters, gate
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -94,11 +94,13 @@ def end_pending(
 
 def pay(order: Order, now: datetime) -> None:
     """``pending_payment`` -> ``paid``: every seat of the order sold to it and one ticket per
-    seat, or nothing. Raises ``ConditionFailed`` naming seats another order has taken
-    (``TransactionContended`` when another order kept taking them past the retries)."""
+    seat, or nothing. Raises ``ConditionFailed`` naming seats another order has taken, or
+    ``gate.LABEL`` when the showtime was cancelled (``TransactionContended`` when another
+    order kept taking them past the retries)."""
     now_epoch = int(now.timestamp())
     tx = Transaction()
     status_update(tx, order, OrderStatus.PAID, now)
+    gate.add_sales_open(tx, order.showtime_id)
     for seat_id in list(order.seat_ids):
         holds.add_sale(tx, order.showtime_id, str(seat_id), order.order_id, now_epoch)
         ticket = Ticket(
@@ -178,8 +180,15 @@ def record_refund(order: Order, refund_id: str, reason: str) -> bool:
     return True
 
 
-def refund(order_id: str, refund_id: str | None, reason: str) -> Order:
-    """``paid`` -> ``refunded``, freeing its sold seats. Idempotent: a refunded order stays."""
+def refund(
+    order_id: str,
+    refund_id: str | None,
+    reason: str,
+    also: Callable[[Transaction, Order], None] | None = None,
+) -> Order:
+    """``paid`` -> ``refunded``, freeing its sold seats and voiding its tickets.
+    Idempotent: a refunded order stays. ``also`` adds items to the same transaction (the
+    box office's refund record)."""
     for _ in range(ATTEMPTS):
         order = load(order_id)
         if order.status == OrderStatus.REFUNDED:
@@ -194,13 +203,22 @@ def refund(order_id: str, refund_id: str | None, reason: str) -> Order:
         released = holds.seats_still_mine(order, SeatStatus.SOLD)
         for seat_id in released:
             holds.add_release(tx, order.showtime_id, seat_id, order.order_id, SeatStatus.SOLD)
+            tx.update(
+                f"ticket:{seat_id}",
+                Ticket(order.order_id, seat_id),
+                [Ticket.status.set(TicketStatus.VOID)],
+                condition=Ticket.order_id.exists(),
+            )
         counters.add(
             tx,
             order.showtime_id,
             sold=-len(released),
             refunded_seats=len(released),
-            refunds=int(order.total),
+            # single tickets refunded before were counted then
+            refunds=int(order.total) - int(order.refunded_amount or 0),
         )
+        if also is not None:
+            also(tx, order)
         try:
             tx.commit()
             return load(order_id)

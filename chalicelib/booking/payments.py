@@ -7,6 +7,7 @@ a PaymentIntent is always asked of Stripe: an event body only points at the inte
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
@@ -108,20 +109,25 @@ def cancel_payment_intent(payment_intent_id: str) -> bool:
     return True
 
 
-def refund_intent(payment_intent_id: str) -> str:
-    """Refund the whole payment, once: a refund Stripe already has for the intent is
-    answered again (a retry after a crash, a redelivered event), and the create call is
-    keyed by the intent for the race in between."""
+def refund_intent(payment_intent_id: str, amount: int | None = None) -> str:
+    """Refund the whole payment (``amount``: what is left of it after single tickets were
+    refunded), once: a refund Stripe already has for the intent is answered again (a retry
+    after a crash, a redelivered event), and the create call is keyed by the intent for the
+    race in between."""
     import stripe
 
     client = stripe_client()
     try:
         existing = client.v1.refunds.list(params={"payment_intent": payment_intent_id})
         for refund in existing.data:
-            if refund.status in LIVE_REFUNDS:
+            # a keyed refund (``refund_part``) paid back a part: the rest is still owed
+            if refund.status in LIVE_REFUNDS and "refund_key" not in _metadata(refund):
                 return str(refund.id)
+        params: dict[str, Any] = {"payment_intent": payment_intent_id}
+        if amount is not None:
+            params["amount"] = amount
         created = client.v1.refunds.create(
-            params={"payment_intent": payment_intent_id},
+            params=params,
             options={"idempotency_key": f"refund-{payment_intent_id}"},
         )
     except stripe.StripeError as exc:
@@ -130,10 +136,18 @@ def refund_intent(payment_intent_id: str) -> str:
     return str(created.id)
 
 
+def _metadata(stripe_object: Any) -> dict[str, Any]:
+    """A Stripe object's metadata as a plain dict (a StripeObject has no ``get``)."""
+    metadata = stripe_object.metadata
+    return dict(metadata.to_dict()) if metadata else {}
+
+
 def refund_payment(order: Order) -> str:
     if not order.payment_intent_id:
         raise Conflict("This order has no payment to refund.")
-    return refund_intent(order.payment_intent_id)
+    return refund_intent(
+        order.payment_intent_id, int(order.total) - int(order.refunded_amount or 0)
+    )
 
 
 def refunded_amount(payment_intent_id: str) -> int:
@@ -230,3 +244,68 @@ def charge_intent_of(event: WebhookEvent) -> str:
         return ChargeObject.model_validate(event.data.object).payment_intent
     except ValidationError as exc:
         raise BadRequest("The event's charge names no PaymentIntent.") from exc
+
+
+def refund_part(payment_intent_id: str, amount: int, key: str) -> str:
+    """Refund ``amount`` of the payment, once per ``key``: a refund Stripe already has with
+    this key in its metadata is answered again (a retry after a crash), and the create
+    call carries the key for the race in between."""
+    import stripe
+
+    client = stripe_client()
+    try:
+        existing = client.v1.refunds.list(params={"payment_intent": payment_intent_id})
+        for refund in existing.data:
+            if _metadata(refund).get("refund_key") == key and refund.status in LIVE_REFUNDS:
+                return str(refund.id)
+        created = client.v1.refunds.create(
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": amount,
+                "metadata": {"refund_key": key},
+            },
+            options={"idempotency_key": f"refund-{payment_intent_id}-{key}"},
+        )
+    except stripe.StripeError as exc:
+        logger.exception("refund failed", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The refund could not be made now; try again.") from exc
+    return str(created.id)
+
+
+def payment_history(payment_intent_id: str) -> list[dict[str, Any]]:
+    """The payment and its refunds as Stripe records them (``at``, ``kind``, ``amount``,
+    ``reference``), for staff reading an order."""
+    import stripe
+
+    client = stripe_client()
+    try:
+        intent = client.v1.payment_intents.retrieve(payment_intent_id)
+        refunds = client.v1.refunds.list(params={"payment_intent": payment_intent_id})
+    except stripe.StripeError as exc:
+        logger.exception("payment history not read", extra={"intent": payment_intent_id})
+        raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
+    events: list[dict[str, Any]] = []
+    if intent.status == "succeeded":
+        events.append(
+            {
+                "at": _stripe_time(intent.created),
+                "kind": "paid",
+                "amount": int(intent.amount),
+                "reference": str(intent.id),
+            }
+        )
+    for refund in refunds.data:
+        events.append(
+            {
+                "at": _stripe_time(refund.created),
+                "kind": "refund",
+                "amount": int(refund.amount),
+                "detail": refund.status,
+                "reference": str(refund.id),
+            }
+        )
+    return events
+
+
+def _stripe_time(epoch: int) -> str:
+    return clock.isoformat(datetime.fromtimestamp(int(epoch), tz=UTC))

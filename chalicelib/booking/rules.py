@@ -31,7 +31,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     OrderStatus.PAID: frozenset({OrderStatus.REFUNDED, OrderStatus.USED}),
     OrderStatus.REFUNDED: frozenset(),
-    OrderStatus.USED: frozenset(),
+    # box office only: a check-in undone in time (back to paid), a cancelled showtime's
+    # orders are refunded even when someone was let in already
+    OrderStatus.USED: frozenset({OrderStatus.PAID, OrderStatus.REFUNDED}),
     OrderStatus.CANCELLED: frozenset(),
     OrderStatus.EXPIRED: frozenset(),
 }

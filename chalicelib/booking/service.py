@@ -36,10 +36,10 @@ from chalicelib.booking.rules import (
     stranded_seats,
 )
 from chalicelib.booking.showtimes import SaleTerms
-from chalicelib.boxoffice import counters
+from chalicelib.boxoffice import counters, staff
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import Page, PageQuery, paginate
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -388,10 +388,15 @@ def idempotent_order_id(key: str) -> str:
 
 
 def visible_order(order_id: str, principal: Principal) -> Order:
-    """The owner sees their order; staff (and admins) see any; others get 404."""
+    """The owner sees their order; staff of its cinema (and admins) see it too, as their
+    grant is now; others get 404."""
     order = orders.load(order_id)
-    if order.user_id != principal.user_id and not (principal.roles & {"staff", "admin"}):
-        raise NotFound("No such order.")
+    if order.user_id == principal.user_id:
+        return order
+    try:
+        staff.at_cinema(principal, _showtime(order.showtime_id).cinema_id)
+    except Forbidden as exc:
+        raise NotFound("No such order.") from exc
     return order
 
 

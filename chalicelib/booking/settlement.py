@@ -22,6 +22,7 @@ from chalicelib.booking.rules import (
     payment_problem,
     settlement_for,
 )
+from chalicelib.boxoffice import gate
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict
 from chalicelib.core.observability import logger
@@ -108,10 +109,14 @@ def _sell(order: Order) -> Order | None:
     except (ConditionFailed, TransactionContended) as failed:
         if "order" in failed.labels:
             return orders.load(order.order_id)
-        taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
-        reason = f"seats {', '.join(taken)} were taken after the hold expired; refunded"
+        if gate.LABEL in failed.labels:
+            ending, reason = OrderStatus.CANCELLED, "the showtime was cancelled; refunded"
+        else:
+            taken = sorted(label.split(":", 1)[1] for label in failed.labels if ":" in label)
+            reason = f"seats {', '.join(taken)} were taken after the hold expired; refunded"
+            ending = OrderStatus.EXPIRED
         try:
-            return orders.end_pending(order.order_id, OrderStatus.EXPIRED, reason, refund_owed=True)
+            return orders.end_pending(order.order_id, ending, reason, refund_owed=True)
         except Conflict:
             return orders.load(order.order_id)
     notices.order_confirmed(orders.load(order.order_id))

@@ -9,7 +9,13 @@ day, so the ``by-cinema-day`` index answers a cinema's day or date range in one 
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -51,3 +57,84 @@ class ShowtimeCounter(Model):
     counter_terminal = NumberAttribute(default=0)  # counter sales paid by card terminal
 
     by_cinema_day = CountersByCinemaDay()
+
+
+@register_table
+class RefundRecord(Model):
+    """A refund staff made (or a showtime's cancellation made), written in the same
+    transaction that voids the tickets: who, why, how much, and Stripe's refund id."""
+
+    Meta = table_meta("refund-records")
+
+    order_id = UnicodeAttribute(hash_key=True)
+    refund_key = UnicodeAttribute(range_key=True)  # "order" or "tickets:A01,A02"
+    amount = NumberAttribute()
+    seat_ids = ListAttribute(of=UnicodeAttribute)
+    reason = UnicodeAttribute()
+    refunded_by = UnicodeAttribute()
+    method = UnicodeAttribute()  # stripe | cash | terminal
+    refund_id = UnicodeAttribute(null=True)  # Stripe's
+    created_at = UTCDateTimeAttribute()
+
+
+@register_table
+class Cancellation(Model):
+    """A showtime staff cancelled, and how far its fan-out has got."""
+
+    Meta = table_meta("showtime-cancellations")
+
+    showtime_id = UnicodeAttribute(hash_key=True)
+    reason = UnicodeAttribute()
+    cancelled_by = UnicodeAttribute()
+    cancelled_at = UTCDateTimeAttribute()
+    orders_total = NumberAttribute(null=True)  # set once, by the first scan of its seats
+    orders_done = NumberAttribute(default=0)
+    refunded = NumberAttribute(default=0)  # paid orders refunded
+    cancelled_pending = NumberAttribute(default=0)  # pending orders cancelled
+
+
+@register_table
+class CancelledOrder(Model):
+    """One order a cancellation has dealt with: written once, with the progress count, so
+    a redelivered message neither redoes nor recounts it."""
+
+    Meta = table_meta("cancelled-orders")
+
+    showtime_id = UnicodeAttribute(hash_key=True)
+    order_id = UnicodeAttribute(range_key=True)
+    outcome = UnicodeAttribute()  # refunded | cancelled | ended
+    amount = NumberAttribute(default=0)
+    done_at = UTCDateTimeAttribute()
+
+
+@register_table
+class Export(Model):
+    """A CSV export of a cinema's orders or tickets over a date range, built in chunks of
+    showtimes by the box-office worker; ``showtime_ids`` is the work list."""
+
+    Meta = table_meta("exports")
+
+    export_id = UnicodeAttribute(hash_key=True)
+    cinema_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # orders | tickets
+    first_day = UnicodeAttribute()
+    last_day = UnicodeAttribute()
+    requested_by = UnicodeAttribute()
+    status = UnicodeAttribute()  # queued | running | done | failed
+    showtime_ids = ListAttribute(of=UnicodeAttribute)
+    showtimes_done = NumberAttribute(default=0)
+    rows = NumberAttribute(default=0)
+    object_key = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+@register_table
+class StaffGrant(Model):
+    """Who works at a cinema (the daily summary's recipients): kept by
+    ``staff.grant`` next to ``User.cinema_ids``, which is what access is decided on."""
+
+    Meta = table_meta("staff-grants")
+
+    cinema_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)

@@ -265,6 +265,9 @@ class Showtime(Model):
     # set (with sales closed) when its movie or cinema is deleted: it leaves every list
     withdrawn = BooleanAttribute(default=False)
     seat_count = NumberAttribute(default=0)
+    # set once when staff cancel it: no sale commits after (chalicelib/boxoffice/gate.py)
+    cancelled_at = UTCDateTimeAttribute(null=True)
+    cancel_reason = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     # +1 on every write: booking caches a showtime's terms and checks this in the order's

@@ -264,6 +264,17 @@ class ShowtimeOut(Schema):
     currency: str
     sales_open: bool
     seat_count: int
+    cancelled_at: str | None = None  # staff cancelled it: nothing sells, orders are refunded
+    cancel_reason: str | None = None
+    cancellation: CancellationProgress | None = None  # GET /showtimes/{id} of a cancelled one
+
+
+class CancellationProgress(BaseModel):
+    """How far refunding a cancelled showtime's orders has got."""
+
+    status: str  # running | done
+    orders_total: int
+    orders_done: int
 
 
 class ShowtimeQuery(PageQuery):

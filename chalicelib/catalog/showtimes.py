@@ -50,6 +50,8 @@ def showtime_out(showtime: Showtime) -> ShowtimeOut:
         currency=showtime.currency,
         sales_open=bool(showtime.sales_open),
         seat_count=int(showtime.seat_count),
+        cancelled_at=isoformat(showtime.cancelled_at) if showtime.cancelled_at else None,
+        cancel_reason=showtime.cancel_reason,
     )
 
 
@@ -214,6 +216,8 @@ def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
     showtime = get_showtime(showtime_id)
     if showtime.withdrawn:
         raise Conflict("This showtime was withdrawn with its movie or cinema.")
+    if showtime.cancelled_at is not None:
+        raise Conflict("This showtime was cancelled; it cannot change any more.")
     sent = body.model_fields_set
     for name in ("starts_at", "format", "language", "sales_open"):
         if name in sent and getattr(body, name) is None:

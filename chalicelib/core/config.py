@@ -54,6 +54,7 @@ class Settings(BaseSettings):
         default=None, validation_alias="AWS_ENDPOINT_URL_SECRETS_MANAGER"
     )
     media_bucket: str = "marquee-local-media"
+    exports_bucket: str = "marquee-local-exports"  # private: CSV exports, presigned GETs
     email_queue_name: str = "marquee-local-email"
     email_sender: str = "no-reply@marquee.local"
     stripe_api_base: str | None = None
@@ -95,6 +96,12 @@ class Settings(BaseSettings):
     sales_close_minutes: int = Field(default=15, ge=0)
     paid_cancel_minutes: int = Field(default=120, ge=0)
     stranded_seat_rule: bool = True
+
+    # Box office (README, Box office)
+    checkin_late_minutes: int = Field(default=30, ge=0)  # check-in closes after the show's end
+    checkin_undo_minutes: int = Field(default=10, gt=0)  # a check-in may be undone this long
+    export_url_ttl_seconds: int = Field(default=3600, gt=0)  # the presigned CSV link
+    boxoffice_queue_name: str = "marquee-local-boxoffice"  # cancellation fan-out, exports
 
     # Catalogue (DOMAIN.md, Catalogue)
     showtime_cleaning_minutes: int = Field(default=15, ge=0)

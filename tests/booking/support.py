@@ -61,8 +61,11 @@ def make_movie() -> str:
     return movie_id
 
 
-def make_users(user_ids: list[str]) -> None:
-    """Account records for ids used in tokens (coupons are only issued to real users)."""
+def make_users(
+    user_ids: list[str], roles: set[str] | None = None, cinema_ids: set[str] | None = None
+) -> None:
+    """Account records for ids used in tokens (coupons are only issued to real users;
+    staff routes read the roles and cinemas from here)."""
     from chalicelib.accounts.models import User
 
     with User.batch_write() as batch:
@@ -73,6 +76,8 @@ def make_users(user_ids: list[str]) -> None:
                     username=user_id,
                     email=f"{user_id}@example.com",
                     password_hash="-",
+                    roles=roles or {"user"},
+                    cinema_ids=cinema_ids or None,
                     created_at=clock.now(),
                 )
             )
@@ -115,10 +120,14 @@ def make_showtime(
     return Show(showtime_id, show.movie_id, starts_at)
 
 
-def user_token(user_id: str | None = None, staff: bool = False) -> tuple[str, str]:
+def user_token(
+    user_id: str | None = None, staff: bool = False, cinema_ids: set[str] | None = None
+) -> tuple[str, str]:
+    """A user and an access token; ``staff``: a staff grant at ``cinema_ids`` (default the
+    cinema ``make_showtime`` uses)."""
     user_id = user_id or f"user-{uuid.uuid4().hex[:8]}"
-    make_users([user_id])
-    roles = ["user", "staff"] if staff else ["user"]
+    roles = {"user", "staff"} if staff else {"user"}
+    make_users([user_id], roles, (cinema_ids or {"cinema-1"}) if staff else None)
     return user_id, issue_access_token(user_id, roles)
 
 

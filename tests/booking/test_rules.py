@@ -177,6 +177,8 @@ def test_the_status_machine_allows_exactly_the_documented_transitions() -> None:
         (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED),
         (OrderStatus.PAID, OrderStatus.REFUNDED),
         (OrderStatus.PAID, OrderStatus.USED),
+        (OrderStatus.USED, OrderStatus.PAID),  # a check-in undone
+        (OrderStatus.USED, OrderStatus.REFUNDED),  # its showtime cancelled
     }
 
 
@@ -186,7 +188,7 @@ def test_the_status_machine_allows_exactly_the_documented_transitions() -> None:
         (OrderStatus.PAID, OrderStatus.CANCELLED),
         (OrderStatus.EXPIRED, OrderStatus.PAID),
         (OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT),
-        (OrderStatus.USED, OrderStatus.REFUNDED),
+        (OrderStatus.USED, OrderStatus.CANCELLED),
         (OrderStatus.PENDING_PAYMENT, OrderStatus.REFUNDED),
         (OrderStatus.REFUNDED, OrderStatus.PAID),
     ],
