@@ -48,7 +48,8 @@ export function currentUser(): User | null {
 
 export function isStaff(): boolean {
   const roles = currentUser()?.roles ?? [];
-  return roles.includes("staff") || roles.includes("admin");
+  // box_office staff check tickets in too (the API checks the cinema of each ticket)
+  return roles.includes("staff") || roles.includes("box_office") || roles.includes("admin");
 }
 
 export function signIn(tokens: components["schemas"]["TokensOut"]): void {
