@@ -62,14 +62,21 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "movie-genres": RW,
         "movies": TableAccess(indexes=("by_status", "by_release")),
         "order-numbers": RW,
-        "orders": TableAccess(indexes=("by-user", "by-payment-intent")),
+        "orders": TableAccess(indexes=("by-user", "by-payment-intent", "by-showtime")),
         "rate-limits": RW,
         "ratings": RW,
         "refresh-tokens": TableAccess(indexes=("by-family",)),
         "seats": TableAccess(batch_write=True),
-        "showtimes": TableAccess(indexes=("by_movie", "by_cinema", "by_city", "by_day")),
+        "showtimes": TableAccess(indexes=("by_movie", "by_cinema", "by_city", "by_day", "by_hall")),
         "stripe-events": RW,
-        "tickets": RW,
+        "tickets": TableAccess(indexes=("by-showtime",)),
+        # box office: counters, refunds, cancellations, exports, who works where
+        "showtime-counters": TableAccess(indexes=("by-cinema-day",)),
+        "refund-records": RW,
+        "showtime-cancellations": RW,
+        "cancelled-orders": RW,
+        "exports": RW,
+        "staff-grants": TableAccess(batch_write=True),
         "token-families": TableAccess(indexes=("by-user",)),
         "user-coupons": RW,
         "user-keys": RW,
@@ -89,6 +96,8 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "tickets": RW,
         "user-coupons": RW,
         "users": READ,  # the address of a settlement's e-mail
+        "showtime-counters": RW,  # moved in the same transactions as the seats
+        "showtimes": READ,  # a sale's transaction checks the showtime is not cancelled
         "movies": TableAccess(indexes=("by_status",)),
         # The accounts tidy-ups scan these four (once a day: see functions/sweeper.py).
         "verification-codes": TableAccess(scan=True),
@@ -103,5 +112,7 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "tickets": RW,
         "user-coupons": RW,
         "users": READ,
+        "showtime-counters": RW,
+        "showtimes": READ,
     },
 }

@@ -79,6 +79,8 @@ def cancel_showtime(showtime_id: str, reason: str, principal: Principal) -> Canc
                 Showtime.cancel_reason.set(reason),
                 Showtime.sales_open.set(False),
                 Showtime.updated_at.set(now),
+                # holds check the version they decided on: in-flight ones decide again
+                Showtime.version.add(1),
             ],
             condition=Showtime.cancelled_at.does_not_exist(),
         )

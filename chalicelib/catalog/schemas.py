@@ -269,7 +269,7 @@ class ShowtimeOut(Schema):
     cancellation: CancellationProgress | None = None  # GET /showtimes/{id} of a cancelled one
 
 
-class CancellationProgress(BaseModel):
+class CancellationProgress(Schema):
     """How far refunding a cancelled showtime's orders has got."""
 
     status: str  # running | done

@@ -13,7 +13,7 @@ from chalicelib.boxoffice import counters
 from chalicelib.boxoffice.counter_sales import SeatsTaken, sell
 from chalicelib.boxoffice.rules import PaidBy
 from tests.booking.support import make_showtime, user_token
-from tests.booking.test_contention import no_stranded_rule, one_row, race  # noqa: F401
+from tests.booking.test_contention import one_row, race
 from tests.boxoffice.support import staff_api, truth
 
 
@@ -75,7 +75,7 @@ def test_taken_blocked_or_unknown_seats_are_refused(api: Any) -> None:
     assert counters.tally(show.showtime_id).sold == 0
 
 
-def test_counter_and_online_buyers_racing_for_seats_never_share_one(no_stranded_rule: None) -> None:  # noqa: F811
+def test_counter_and_online_buyers_racing_for_seats_never_share_one(no_stranded_rule: None) -> None:
     show = make_showtime(seats=one_row(12))
     staff_id, _ = user_token(staff=True)
     clerk = Principal(staff_id, frozenset({"user", "staff"}))

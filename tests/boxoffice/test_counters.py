@@ -18,7 +18,7 @@ from chalicelib.core import clock
 from chalicelib.core.errors import Conflict
 from chalicelib.core.transactions import Transaction
 from tests.booking.support import issue_coupon, make_showtime
-from tests.booking.test_contention import no_stranded_rule, one_row, race  # noqa: F401
+from tests.booking.test_contention import one_row, race
 from tests.boxoffice.support import truth
 
 
@@ -119,7 +119,7 @@ def test_many_showtimes_and_a_cinema_day_read_in_one_go() -> None:
     }
 
 
-def test_racing_holds_keep_the_counters_exact(no_stranded_rule: None) -> None:  # noqa: F811
+def test_racing_holds_keep_the_counters_exact(no_stranded_rule: None) -> None:
     show = make_showtime(seats=one_row(40))
     calls: list[Callable[[], Any]] = [
         (lambda i=i: service.place_order(f"user-{i}", show.showtime_id, [f"A{i + 1:02d}"], None))
