@@ -66,6 +66,7 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "rate-limits": RW,
         "ratings": RW,
         "refresh-tokens": TableAccess(indexes=("by-family",)),
+        "seat-plans": RW,
         "seats": TableAccess(batch_write=True),
         "showtimes": TableAccess(indexes=("by_movie", "by_cinema", "by_city", "by_day")),
         "stripe-events": RW,
