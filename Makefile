@@ -69,7 +69,7 @@ bench: install web
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 reindex: install
-	$(BIN)/python -m chalicelib.search.reindex --local-stack
+	$(BIN)/python -m local.reindex
 
 clean:
 	rm -rf $(VENV) node_modules web/node_modules web/dist $(OPENSEARCH)/target .local .artifacts .mypy_cache .ruff_cache infrastructure/cdk.out

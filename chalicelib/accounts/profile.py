@@ -8,12 +8,12 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.models import UniqueKey, User
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind, unique_key
-from chalicelib.core import clock
+from chalicelib.accounts.schemas import UserOut, user_out
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
-from chalicelib.media.uploads import download_url, key_prefix, mark_attached, uploaded_object
+from chalicelib.media.uploads import key_prefix, mark_attached, uploaded_object
 
 #: profile fields a user may change with ``PATCH /me`` (mobile and avatar need checks)
 PLAIN_FIELDS = ("nick_name", "birthday", "gender", "city")
@@ -26,26 +26,11 @@ def get_user(user_id: str) -> User:
         raise NotFound("No such user.") from exc
 
 
-def public_view(user: User) -> dict[str, Any]:
-    """How a user leaves the API (never the password hash)."""
-    return {
-        "user_id": user.user_id,
-        "username": user.username,
-        "email": user.email,
-        "mobile": user.mobile,
-        "nick_name": user.nick_name,
-        "birthday": user.birthday,
-        "gender": user.gender,
-        "city": user.city,
-        "avatar_key": user.avatar_key,
-        "avatar_url": download_url(user.avatar_key) if user.avatar_key else None,
-        "roles": sorted(user.roles),
-        "is_active": user.is_active,
-        "created_at": clock.isoformat(user.created_at),
-    }
+def my_profile(user_id: str) -> UserOut:
+    return user_out(get_user(user_id))
 
 
-def update_profile(user_id: str, changes: dict[str, Any]) -> User:
+def update_profile(user_id: str, changes: dict[str, Any]) -> UserOut:
     """Apply the fields present in ``changes`` (``None`` clears an optional field)."""
     user = get_user(user_id)
     actions = []
@@ -64,7 +49,7 @@ def update_profile(user_id: str, changes: dict[str, Any]) -> User:
         _change_mobile(user, changes["mobile"], actions)
     elif actions:
         user.update(actions=actions, condition=User.user_id.exists())
-    return get_user(user_id)
+    return my_profile(user_id)
 
 
 def _avatar_action(user: User, key: str | None) -> Any:
@@ -104,10 +89,10 @@ def _change_mobile(user: User, mobile: str | None, actions: list[Any]) -> None:
         raise Conflict("This mobile is already taken.", extra={"field": "mobile"}) from exc
 
 
-def set_roles(user_id: str, roles: list[Role]) -> User:
+def set_roles(user_id: str, roles: list[Role]) -> UserOut:
     """Replace a user's roles (everyone keeps ``user``). New tokens carry them; an
     access token already issued keeps its roles until it expires (15 min)."""
     user = get_user(user_id)
     granted = {Role.USER.value, *(r.value for r in roles)}
     user.update(actions=[User.roles.set(granted)], condition=User.user_id.exists())
-    return get_user(user_id)
+    return my_profile(user_id)

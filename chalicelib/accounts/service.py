@@ -17,11 +17,11 @@ from chalicelib.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind, Purpose, login_kind, normalize_email, unique_key
-from chalicelib.accounts.sessions import TokenPair
+from chalicelib.accounts.schemas import TokenPairOut, TokensOut, token_pair_out, tokens_out
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, Unauthorized, ValidationFailed
+from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 BAD_CREDENTIALS = "The login or password is wrong."
@@ -99,7 +99,7 @@ def _spend(spend: CodeSpend) -> Callable[[Transaction], None]:
     return add
 
 
-def register(email: str, code: str, username: str, password: str) -> tuple[User, TokenPair]:
+def register(email: str, code: str, username: str, password: str) -> TokensOut:
     _require_password(password, "password")
     address = normalize_email(email)
     spend = check_code(address, Purpose.REGISTER, code)
@@ -114,10 +114,10 @@ def register(email: str, code: str, username: str, password: str) -> tuple[User,
         created_at=clock.now(),
     )
     create_user(user, also=_spend(spend))
-    return user, sessions.start_session(user)
+    return tokens_out(user, sessions.start_session(user))
 
 
-def login(login_name: str, password: str) -> tuple[User, TokenPair]:
+def login(login_name: str, password: str) -> TokensOut:
     """Sign in by username, e-mail or mobile. Every failure looks the same (401)."""
     kind = login_kind(login_name)
     value = normalize_email(login_name) if kind is LoginKind.EMAIL else login_name.strip()
@@ -134,11 +134,11 @@ def login(login_name: str, password: str) -> tuple[User, TokenPair]:
     lockout.clear(guard)
     if needs_rehash(user.password_hash):
         user.update(actions=[User.password_hash.set(hash_password(password))])
-    return user, sessions.start_session(user)
+    return tokens_out(user, sessions.start_session(user))
 
 
-def refresh(refresh_token: str) -> TokenPair:
-    return sessions.rotate(refresh_token)
+def refresh(refresh_token: str) -> TokenPairOut:
+    return token_pair_out(sessions.rotate(refresh_token))
 
 
 def logout(refresh_token: str, user_id: str) -> None:

@@ -9,6 +9,9 @@ characters) out of every query.
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import Field
 
 ID_MAX_LENGTH = 64
 ID_PATTERN = rf"^[A-Za-z0-9_-]{{1,{ID_MAX_LENGTH}}}$"
@@ -24,3 +27,7 @@ def is_id(value: str) -> bool:
 def id_schema() -> dict[str, object]:
     """The JSON Schema of an id (path parameters in ``/openapi.json``)."""
     return {"type": "string", "pattern": ID_PATTERN, "minLength": 1, "maxLength": ID_MAX_LENGTH}
+
+
+#: An id in a request (a body field, a filter): the shape the OpenAPI document states.
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)]

@@ -8,8 +8,22 @@ is recycled, and every module's models would otherwise be compiled by every cold
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
 class Schema(BaseModel):
     model_config = ConfigDict(defer_build=True)
+
+
+class Patch(Schema):
+    """A PATCH body: each field defaults to ``pydantic.MISSING``, so a field that is not sent
+    is not changed, and ``null`` is accepted (to clear the field) only where the field's
+    type says so. ``changes()`` is what was sent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, as validated (nested models stay models)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
