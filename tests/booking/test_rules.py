@@ -36,6 +36,8 @@ from chalicelib.booking.rules import (
     stranded_seats,
 )
 
+pytestmark = pytest.mark.pure
+
 NOW = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 EPOCH = int(NOW.timestamp())
 
