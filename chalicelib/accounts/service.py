@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.accounts import lockout, sessions
 from chalicelib.accounts.codes import CodeSpend, check_code, invalid_code, send_code
 from chalicelib.accounts.models import UniqueKey, User
@@ -20,6 +18,7 @@ from chalicelib.accounts.passwords import (
 from chalicelib.accounts.rules import LoginKind, Purpose, login_kind, normalize_email, unique_key
 from chalicelib.accounts.schemas import TokenPairOut, TokensOut, token_pair_out, tokens_out
 from chalicelib.core import clock
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.errors import Conflict, Unauthorized, ValidationFailed
 from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -29,11 +28,8 @@ CODE = "code"  # the verification code spent in the same transaction
 
 
 def find_user(kind: LoginKind, value: str) -> User | None:
-    try:
-        owner = UniqueKey.get(unique_key(kind, value), consistent_read=True)
-        return User.get(owner.user_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    owner = get_or_none(UniqueKey, unique_key(kind, value), consistent_read=True)
+    return get_or_none(User, owner.user_id, consistent_read=True) if owner else None
 
 
 def email_registered(email: str) -> bool:

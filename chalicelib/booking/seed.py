@@ -15,6 +15,7 @@ from chalicelib.booking.coupons import create_coupon
 from chalicelib.booking.models import Coupon, Seat
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import get_or_none
 
 DEMO_COUPON_ID = "demo-welcome"
 DEMO_USERNAME = "alice"
@@ -70,11 +71,8 @@ def seed_demo_coupons() -> str:
     """Issue 10.00 off to the demo user once (a second start finds the coupon and skips)."""
     if get_settings().stage != "local":
         return "skipped (demo data exists only in the local stack)"
-    try:
-        Coupon.get(DEMO_COUPON_ID)
+    if get_or_none(Coupon, DEMO_COUPON_ID) is not None:
         return "demo coupon already there"
-    except Coupon.DoesNotExist:
-        pass
     user = find_user(LoginKind.USERNAME, DEMO_USERNAME)
     if user is None:
         return f"skipped (no demo user {DEMO_USERNAME!r})"

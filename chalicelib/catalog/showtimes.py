@@ -87,12 +87,12 @@ def _book_interval(showtime: Showtime, previous: _Slot | None, tx: Transaction) 
         )
     new_days = set(schedule_days(showtime.starts_at, showtime.ends_at))
     for day in sorted(days):
-        try:
-            item = HallSchedule.get(showtime.hall_id, day, consistent_read=True)
-            condition: Condition = HallSchedule.version == item.version
-        except HallSchedule.DoesNotExist:
+        found = get_or_none(HallSchedule, showtime.hall_id, day, consistent_read=True)
+        if found is None:
             item = HallSchedule(showtime.hall_id, day, slots={}, version=0)
-            condition = HallSchedule.hall_id.does_not_exist()
+            condition: Condition = HallSchedule.hall_id.does_not_exist()
+        else:
+            item, condition = found, HallSchedule.version == found.version
         slots: dict[str, list[int]] = dict(item.slots or {})
         slots.pop(showtime.showtime_id, None)
         if day in new_days:
