@@ -84,7 +84,7 @@ def uploaded_object(kind_name: str, key: str) -> dict[str, Any] | None:
     """The stored object's metadata (``head_object``), or ``None`` when it is absent or
     breaks the kind's rules. Checked again here: S3 enforces the POST policy's type and size,
     but not what the bytes are, and not every S3 stand-in enforces a policy at all."""
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # botocore loads with the first client
 
     kind = kind_of(kind_name)
     s3, bucket = client("s3"), get_settings().media_bucket
