@@ -64,6 +64,17 @@ def status_update(
     tx.update("order", order, actions, condition=Order.status == order.status)
 
 
+def in_use_update(tx: Transaction, order: Order, now: datetime) -> None:
+    """A check-in puts the order in use: ``paid`` -> ``used``, or ``used`` again when
+    another of its tickets was checked in first."""
+    tx.update(
+        "order",
+        order,
+        [Order.status.set(OrderStatus.USED), Order.updated_at.set(now)],
+        condition=Order.status.is_in(OrderStatus.PAID, OrderStatus.USED),
+    )
+
+
 def end_pending(
     order_id: str, wanted: str, reason: str | None = None, refund_owed: bool = False
 ) -> Order:

@@ -10,7 +10,7 @@ was e-mailed with the order; ``GET /orders/{id}/tickets`` always shows it signed
 from __future__ import annotations
 
 from chalicelib.booking.models import Order, Ticket
-from chalicelib.booking.orders import load
+from chalicelib.booking.orders import in_use_update, load
 from chalicelib.booking.rules import OrderStatus, TicketStatus
 from chalicelib.booking.schemas import OrderInState, TicketOut, ticket_out
 from chalicelib.core import clock
@@ -72,12 +72,7 @@ def check_in(code: str, staff_id: str) -> TicketOut:
         ],
         condition=Ticket.status == TicketStatus.VALID,
     )
-    tx.update(
-        "order",
-        order,
-        [Order.status.set(OrderStatus.USED), Order.updated_at.set(now)],
-        condition=Order.status.is_in(OrderStatus.PAID, OrderStatus.USED),
-    )
+    in_use_update(tx, order, now)
     try:
         tx.commit()
     except (ConditionFailed, TransactionContended) as failed:
