@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 CDK_ARGS ?=
 OPENSEARCH := local/opensearch
 
-.PHONY: dev test lint typecheck pytest install web synth deploy reindex bench clean
+.PHONY: dev test lint typecheck pytest fuzz install web synth deploy reindex bench clean
 
 install: $(VENV)/.installed node_modules/.installed web/node_modules/.installed $(OPENSEARCH)/target/.installed
 
@@ -57,6 +57,12 @@ pytest: install web
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck web pytest
+
+# Conformance fuzzing with many more examples per operation than make test's run
+# (tests/api/test_fuzz.py: every schemathesis check; FUZZ_EXAMPLES=N to change).
+FUZZ_EXAMPLES ?= 50
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/api/test_fuzz.py -q
 
 synth: install web
 	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE) $(CDK_ARGS)

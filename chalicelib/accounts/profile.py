@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.accounts.models import UniqueKey, User
 from chalicelib.accounts.rules import LoginKind, unique_key
 from chalicelib.accounts.schemas import UserOut, user_out
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.dynamo import get_or_404
+from chalicelib.core.errors import Conflict, UnknownReference
 from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 from chalicelib.media.uploads import key_prefix, mark_attached, uploaded_object
@@ -20,10 +19,7 @@ PLAIN_FIELDS = ("nick_name", "birthday", "gender", "city")
 
 
 def get_user(user_id: str) -> User:
-    try:
-        return User.get(user_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("No such user.") from exc
+    return get_or_404(User, user_id, what="user", consistent_read=True)
 
 
 def my_profile(user_id: str) -> UserOut:
@@ -56,9 +52,9 @@ def _avatar_action(user: User, key: str | None) -> Any:
     if key is None:
         return User.avatar_key.remove()
     if not key.startswith(key_prefix("avatar", user.user_id)) or ".." in key:
-        raise ValidationFailed.single("avatar_key", "is not an avatar you uploaded")
+        raise UnknownReference("avatar_key", "is not an avatar you uploaded")
     if uploaded_object("avatar", key) is None:
-        raise ValidationFailed.single("avatar_key", "no valid upload exists under this key")
+        raise UnknownReference("avatar_key", "no valid upload exists under this key")
     mark_attached(key)
     return User.avatar_key.set(key)
 

@@ -18,7 +18,7 @@ from chalicelib.accounts.passwords import MAX_LENGTH, MIN_LENGTH, NOT_ONLY_DIGIT
 from chalicelib.accounts.rules import Purpose
 from chalicelib.core.clock import Timestamp
 from chalicelib.core.roles import Role
-from chalicelib.core.schema import Patch, Schema
+from chalicelib.core.schema import Day, Patch, Schema
 from chalicelib.media.uploads import download_url
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class ProfilePatch(Patch):
     ``unspecified``)."""
 
     nick_name: str | MISSING | None = Field(default=MISSING, max_length=50)
-    birthday: date | MISSING | None = MISSING
+    birthday: Day | MISSING | None = MISSING
     gender: Gender | MISSING | None = MISSING
     city: str | MISSING | None = Field(default=MISSING, max_length=100)
     mobile: Mobile | MISSING | None = MISSING
@@ -112,7 +112,7 @@ class UserOut(Schema):
     email: str
     mobile: str | None
     nick_name: str | None
-    birthday: date | None
+    birthday: Day | None
     gender: Gender
     city: str | None
     avatar_key: str | None

@@ -20,7 +20,7 @@ from chalicelib.accounts.schemas import (
 )
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import Link, route
-from chalicelib.core.errors import Conflict, Forbidden, TooManyRequests
+from chalicelib.core.errors import Conflict, Forbidden, TooManyRequests, UnknownReference
 from chalicelib.core.roles import Role
 
 bp = Blueprint(__name__)
@@ -148,13 +148,14 @@ def get_me(principal: Principal) -> UserOut:
     body=ProfilePatch,
     response=UserOut,
     auth=Role.USER,
-    errors=(Conflict,),
+    errors=(Conflict, UnknownReference),
     tags=TAGS,
 )
 def patch_me(body: ProfilePatch, principal: Principal) -> UserOut:
     """Change profile fields; only the fields sent are changed (null clears one).
 
-    409 when the mobile belongs to another account."""
+    404 when ``avatar_key`` names no avatar of yours; 409 when the mobile belongs to another
+    account."""
     return profile.update_profile(principal.user_id, body.changes())
 
 

@@ -17,8 +17,8 @@ from chalicelib.booking.rules import (
 )
 from chalicelib.booking.schemas import IssuedCouponOut, MyCouponOut, coupon_out
 from chalicelib.core import clock
-from chalicelib.core.dynamo import conditionally
-from chalicelib.core.errors import UnknownReference, ValidationFailed
+from chalicelib.core.dynamo import conditionally, get_or_none
+from chalicelib.core.errors import UnknownReference
 from chalicelib.core.pagination import Page, PageQuery, paginate
 
 
@@ -37,12 +37,11 @@ def terms_of(coupon: Coupon) -> CouponTerms:
 
 
 def coupon_for(user_id: str, coupon_id: str) -> tuple[CouponTerms, str]:
-    """The terms and this user's record status; 422 when the coupon was not issued to them."""
-    try:
-        record = UserCoupon.get(user_id, coupon_id, consistent_read=True)
-        coupon = Coupon.get(coupon_id)
-    except (UserCoupon.DoesNotExist, Coupon.DoesNotExist) as exc:
-        raise ValidationFailed.single("coupon_id", "no such coupon in your account") from exc
+    """The terms and this user's record status; 404 when the coupon was not issued to them."""
+    record = get_or_none(UserCoupon, user_id, coupon_id, consistent_read=True)
+    coupon = get_or_none(Coupon, coupon_id) if record else None
+    if record is None or coupon is None:
+        raise UnknownReference("coupon_id", "no such coupon in your account")
     return terms_of(coupon), record.status
 
 

@@ -41,7 +41,10 @@ class Body(Schema):
 class OrderRequest(Body):
     showtime_id: Id
     seat_ids: list[SeatId] = Field(
-        min_length=1, max_length=50, description="Distinct seats of the showtime (at most 6)."
+        min_length=1,
+        max_length=50,
+        description="Distinct seats of the showtime (at most 6).",
+        json_schema_extra={"uniqueItems": True},  # the rules refuse a seat listed twice
     )
     coupon_id: Id | None = Field(default=None, description="A coupon issued to you.")
 

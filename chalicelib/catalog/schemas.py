@@ -29,7 +29,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import Id
 from chalicelib.core.pagination import PageQuery
-from chalicelib.core.schema import Patch, Schema
+from chalicelib.core.schema import Day, Patch, Schema
 
 if TYPE_CHECKING:
     from chalicelib.catalog.models import Area, Cinema, Genre, Hall, Movie, Showtime
@@ -39,7 +39,6 @@ Status = Literal["coming", "showing", "ended"]
 SeatType = Literal["standard", "vip", "couple-left", "couple-right", "wheelchair"]
 AreaLevelName = Literal["province", "city", "district"]
 CastRole = Literal["director", "actor", "writer"]
-Day = date  # a field named ``date`` cannot be annotated with ``date`` itself
 Price = Annotated[int, Field(ge=0, le=100_000_000, description="Minor units.")]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 4217, lower-case.")]
@@ -94,8 +93,8 @@ class MovieIn(Strict):
     countries: list[ShortText] = Field(default_factory=list, max_length=10)
     languages: list[ShortText] = Field(default_factory=list, max_length=10)
     duration: int = Field(ge=1, le=600, description="Minutes.")
-    release_date: date
-    showing_until: date | None = Field(default=None, description=DATES_RULE)
+    release_date: Day
+    showing_until: Day | None = Field(default=None, description=DATES_RULE)
     status_pinned: Status | None = None
     synopsis: str | None = Field(default=None, max_length=2000)
     poster_key: MediaKey | None = Field(default=None, description="An uploaded poster.")
@@ -117,8 +116,8 @@ class MoviePatch(Patch):
     countries: list[ShortText] | MISSING = Field(default=MISSING, max_length=10)
     languages: list[ShortText] | MISSING = Field(default=MISSING, max_length=10)
     duration: int | MISSING = Field(default=MISSING, ge=1, le=600)
-    release_date: date | MISSING = MISSING
-    showing_until: date | MISSING | None = Field(default=MISSING, description=DATES_RULE)
+    release_date: Day | MISSING = MISSING
+    showing_until: Day | MISSING | None = Field(default=MISSING, description=DATES_RULE)
     status_pinned: Status | MISSING | None = MISSING
     synopsis: str | MISSING | None = Field(default=MISSING, max_length=2000)
     poster_key: MediaKey | MISSING | None = MISSING
@@ -149,8 +148,8 @@ class MovieOut(Schema):
     countries: list[str]
     languages: list[str]
     duration: int
-    release_date: date
-    showing_until: date | None
+    release_date: Day
+    showing_until: Day | None
     status: Status
     status_pinned: Status | None
     synopsis: str | None

@@ -3,7 +3,6 @@ and the one function per answer that builds it from a stored item (``*_out``).""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
@@ -13,7 +12,7 @@ from chalicelib.community.rules import can_delete as may_delete
 from chalicelib.community.rules import can_edit as may_edit
 from chalicelib.core.clock import Timestamp
 from chalicelib.core.ids import Id
-from chalicelib.core.schema import Schema
+from chalicelib.core.schema import Day, Schema
 
 if TYPE_CHECKING:
     from chalicelib.community.models import Ban, Comment
@@ -112,7 +111,7 @@ class MovieSummary(Schema):
     movie_id: str
     title: str
     poster_key: str | None
-    release_date: date
+    release_date: Day
 
 
 class WantedMovieOut(MovieSummary):

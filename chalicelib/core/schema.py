@@ -8,9 +8,11 @@ is recycled, and every module's models would otherwise be compiled by every cold
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 
 class Schema(BaseModel):
@@ -27,3 +29,19 @@ class Patch(Schema):
     def changes(self) -> dict[str, Any]:
         """The fields sent, as validated (nested models stay models)."""
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _full_date(value: object) -> object:
+    # pydantic reads "0" or "1700000000" as a Unix time; JSON Schema's format: date is
+    # RFC 3339's full-date, nothing else
+    if isinstance(value, str) and not _FULL_DATE.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+#: A calendar day, exactly as ``format: date`` states it (``YYYY-MM-DD``), in bodies and
+#: queries alike.
+Day = Annotated[date, BeforeValidator(_full_date)]

@@ -63,6 +63,7 @@ def test_invalid_movies_are_422_with_the_field(api: Any) -> None:
         ({**NEW_MOVIE, "showing_until": "2023-01-21"}, "showing_until"),
         ({**NEW_MOVIE, "release_date": "2023-02-30"}, "release_date"),
         ({**NEW_MOVIE, "release_date": 0}, "release_date"),  # JSON: a date is a string
+        ({**NEW_MOVIE, "release_date": "0"}, "release_date"),  # and only YYYY-MM-DD
         ({**NEW_MOVIE, "duration": "120"}, "duration"),  # and a number is a number
         ({**NEW_MOVIE, "is_banner": "true"}, "is_banner"),
     ]:
