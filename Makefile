@@ -62,7 +62,8 @@ test: lint typecheck web pytest
 # (tests/api/test_fuzz.py: every schemathesis check; FUZZ_EXAMPLES=N to change).
 FUZZ_EXAMPLES ?= 50
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/api/test_fuzz.py -q
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/python -m pytest tests/api/test_fuzz.py -q
 
 synth: install web
 	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE) $(CDK_ARGS)

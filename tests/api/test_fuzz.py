@@ -6,8 +6,9 @@ register -> login -> order -> read the order) and sends them over real HTTP to t
 stack, as an admin so that role checks do not stop it at the door. Each answer must have a
 documented status, content type, headers and schema; a valid request must be accepted and
 an invalid one refused (``tests/api/schemathesis.toml`` lists the rules no schema can
-state); nothing may answer 5xx. ``FUZZ_EXAMPLES`` sets the examples per operation
-(``make fuzz`` runs many more than ``make test``).
+state); nothing may answer 5xx. ``FUZZ_EXAMPLES`` sets the examples per operation and
+``FUZZ_PHASES`` the phases: ``make test`` runs a few examples of the random and the stateful
+phases, ``make fuzz`` many more and the boundary-value ("coverage") phase too.
 """
 
 import os
@@ -29,7 +30,8 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 def test_every_operation_conforms_to_its_documented_contract(
     live_stack: LocalStack, tmp_path: Path, settings_env: Any
 ) -> None:
-    examples = os.environ.get("FUZZ_EXAMPLES", "3")
+    examples = os.environ.get("FUZZ_EXAMPLES", "4")
+    phases = os.environ.get("FUZZ_PHASES", "fuzzing,stateful")
     settings_env(ACCESS_TOKEN_TTL_SECONDS="21600")  # valid however long make fuzz runs
     token = issue_access_token("fuzz-admin", ["user", "staff", "moderator", "admin"])
     command = [
@@ -40,6 +42,8 @@ def test_every_operation_conforms_to_its_documented_contract(
         f"{live_stack.api_url}/openapi.json",
         "--checks",
         "all",
+        "--phases",
+        phases,
         "--max-examples",
         examples,
         "--workers",
