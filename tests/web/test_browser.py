@@ -45,9 +45,10 @@ def site(live_stack: LocalStack) -> Iterator[LocalStack]:
 def seed_showtime(api_url: str) -> dict[str, str]:
     """A film with a showtime tomorrow in a hall like the demo's (2 | 8 | 2 seats a row,
     6 rows), through the catalogue services, and indexed for search (by the stream pump)."""
+    from chalicelib.booking.seed import PRICES
     from chalicelib.catalog import cinemas
     from chalicelib.catalog.schemas import HallIn
-    from chalicelib.catalog.seed import PRICES, demo_layout
+    from chalicelib.catalog.seed import demo_layout
 
     word = f"Zephyr{uuid.uuid4().hex[:6]}"
     title = f"{word} Express"
@@ -57,7 +58,10 @@ def seed_showtime(api_url: str) -> dict[str, str]:
         cinema_id, HallIn.model_validate({"name": "1号厅", "layout": demo_layout(6, 2, 8)})
     )
     showtime_id = factories.showtime(
-        movie_id, hall.hall_id, factories.tomorrow_at(19, 30), prices=PRICES
+        movie_id,
+        hall.hall_id,
+        factories.tomorrow_at(19, 30),
+        prices={seat_type: PRICES[seat_type] for seat_type in hall.seat_types},
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
