@@ -65,9 +65,9 @@ def stack() -> Iterator[LocalStack]:
 
 @pytest.fixture(autouse=True)
 def clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test starts with empty tables (and no request counts), an empty queue and the real clock. A test
-    marked ``pure`` (rules without I/O) touches none of them, so it neither starts the
-    stand-ins nor pays for emptying every table after it."""
+    """Every test starts with empty tables (and no request counts), an empty queue and the
+    real clock. A test marked ``pure`` (rules without I/O) touches none of them, so it
+    neither starts the stand-ins nor pays for emptying every table after it."""
     from chalicelib.core import clock
 
     if request.node.get_closest_marker("pure"):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.booking.models import Seat, SeatPlan, SeatSpec, plan_rows
+from chalicelib.booking.catalogue import SeatSpec
+from chalicelib.booking.models import Seat, SeatPlan, plan_rows
 from chalicelib.booking.rules import nearby_seats
 from chalicelib.core.cache import ContainerCache
 from chalicelib.core.dynamo import conditionally, get_or_none
