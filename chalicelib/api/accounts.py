@@ -20,7 +20,13 @@ from chalicelib.accounts.schemas import (
 )
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import Link, route
-from chalicelib.core.errors import Conflict, Forbidden, TooManyRequests, UnknownReference
+from chalicelib.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    UnknownReference,
+)
 from chalicelib.core.roles import Role
 
 bp = Blueprint(__name__)
@@ -135,7 +141,8 @@ def password_reset(body: PasswordResetRequest) -> None:
     service.reset_password(body.email, body.code, body.new_password)
 
 
-@route(bp, "/me", response=UserOut, auth=Role.USER, tags=TAGS)
+# NotFound: a valid token whose account is gone (deleted after the token was issued)
+@route(bp, "/me", response=UserOut, auth=Role.USER, errors=(NotFound,), tags=TAGS)
 def get_me(principal: Principal) -> UserOut:
     """The caller's profile, with a temporary avatar URL."""
     return profile.my_profile(principal.user_id)
@@ -148,7 +155,7 @@ def get_me(principal: Principal) -> UserOut:
     body=ProfilePatch,
     response=UserOut,
     auth=Role.USER,
-    errors=(Conflict, UnknownReference),
+    errors=(Conflict, NotFound, UnknownReference),
     tags=TAGS,
 )
 def patch_me(body: ProfilePatch, principal: Principal) -> UserOut:
