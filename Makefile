@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 CDK_ARGS ?=
 OPENSEARCH := local/opensearch
 
-.PHONY: dev test lint typecheck pytest install web synth deploy reindex bench clean
+.PHONY: dev test lint typecheck pytest fuzz install web synth deploy reindex bench clean
 
 install: $(VENV)/.installed node_modules/.installed web/node_modules/.installed $(OPENSEARCH)/target/.installed
 
@@ -58,6 +58,13 @@ pytest: install web
 
 test: lint typecheck web pytest
 
+# Conformance fuzzing with many more examples per operation than make test's run
+# (tests/api/test_fuzz.py: every schemathesis check; FUZZ_EXAMPLES=N to change).
+FUZZ_EXAMPLES ?= 50
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/python -m pytest tests/api/test_fuzz.py -q
+
 synth: install web
 	cd infrastructure && ../node_modules/.bin/cdk synth --quiet -c stage=$(STAGE) $(CDK_ARGS)
 
@@ -69,7 +76,7 @@ bench: install web
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 reindex: install
-	$(BIN)/python -m chalicelib.search.reindex --local-stack
+	$(BIN)/python -m local.reindex
 
 clean:
 	rm -rf $(VENV) node_modules web/node_modules web/dist $(OPENSEARCH)/target .local .artifacts .mypy_cache .ruff_cache infrastructure/cdk.out

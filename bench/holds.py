@@ -71,7 +71,7 @@ def row_label(index: int) -> str:
 
 
 def layout(seats: int) -> list[Any]:
-    from chalicelib.booking.models import SeatSpec
+    from chalicelib.catalog.rules import SeatSpec
 
     rows, per_row = HALLS[seats]
     return [
@@ -330,7 +330,8 @@ def run_once(
 
 def verify(showtime_id: str, holders: list[str | None], picked: list[list[str]]) -> None:
     """No seat in two holds; every seat held belongs to a client told it succeeded."""
-    from chalicelib.booking.models import Seat, SeatStatus
+    from chalicelib.booking.models import Seat
+    from chalicelib.booking.rules import SeatStatus
 
     claimed: dict[str, str] = {}
     for holder, seats in zip(holders, picked, strict=True):

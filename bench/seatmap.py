@@ -124,7 +124,7 @@ def _contestants(app: Any, dynamodb: Any, showtime_id: str, seats: int) -> dict[
 def measure(samples: int) -> list[Timing]:
     from app import app
     from bench.holds import boto3_dynamodb, row_label
-    from chalicelib.booking.models import SeatSpec
+    from chalicelib.catalog.rules import SeatSpec
     from tests.booking.support import make_showtime
 
     dynamodb = boto3_dynamodb()

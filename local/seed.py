@@ -13,6 +13,7 @@ from collections.abc import Callable
 SEEDERS: tuple[str, ...] = (
     "chalicelib.accounts.seed:seed_demo_accounts",
     "chalicelib.catalog.seed:seed_demo_catalogue",
+    "chalicelib.booking.seed:seed_demo_showtimes",
     "chalicelib.community.seed:seed_demo_community",
     "chalicelib.booking.seed:seed_demo_coupons",
     "chalicelib.boxoffice.seed:seed_demo_staff_grants",

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
@@ -28,6 +27,7 @@ from chalicelib.accounts.rules import (
 )
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import conditionally, get_or_none
 from chalicelib.core.email import EmailMessage, enqueue
 from chalicelib.core.errors import TooManyRequests, ValidationFailed
 from chalicelib.core.signing import InvalidSignature, keyed_digest, kid_of
@@ -72,18 +72,16 @@ def send_code(email: str, purpose: Purpose) -> None:
         used=False,
         expires_at=max(valid_until, now + gap),
     )
-    try:
-        item.save(
+    if not conditionally(
+        lambda: item.save(
             condition=VerificationCode.key.does_not_exist()
             | (VerificationCode.sent_at <= now - gap)
         )
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    ):
         raise TooManyRequests(
             retry_after=_resend_wait(address, purpose),
             detail="A code was sent to this address a moment ago; wait before asking again.",
-        ) from exc
+        )
     minutes = settings.code_ttl_seconds // 60
     enqueue(
         EmailMessage(
@@ -100,9 +98,8 @@ def send_code(email: str, purpose: Purpose) -> None:
 
 
 def _resend_wait(address: str, purpose: Purpose) -> int:
-    try:
-        item = VerificationCode.get(_key(address, purpose), consistent_read=True)
-    except DoesNotExist:
+    item = get_or_none(VerificationCode, _key(address, purpose), consistent_read=True)
+    if item is None:
         return 1
     gap = get_settings().code_resend_seconds
     return resend_wait_seconds(item.sent_at, clock.now(), gap) or 1
@@ -123,12 +120,7 @@ def check_code(email: str, purpose: Purpose, code: str) -> CodeSpend:
     returned as a ``CodeSpend`` for the caller's transaction."""
     settings = get_settings()
     address = normalize_email(email)
-    try:
-        item: VerificationCode | None = VerificationCode.get(
-            _key(address, purpose), consistent_read=True
-        )
-    except DoesNotExist:
-        item = None
+    item = get_or_none(VerificationCode, _key(address, purpose), consistent_read=True)
     try:
         submitted = _hash(code, address, purpose, kid_of(item.code_hash) if item else None)
     except InvalidSignature:
@@ -156,10 +148,10 @@ def check_code(email: str, purpose: Purpose, code: str) -> CodeSpend:
 
 def _count_wrong_try(item: VerificationCode) -> None:
     """ADD one try to this very code (not to a newer one sent meanwhile)."""
-    try:
-        item.update(
+    # refused when a newer code replaced it: the wrong try was against a dead code
+    conditionally(
+        lambda: item.update(
             actions=[VerificationCode.attempts.add(1)],
             condition=VerificationCode.code_hash == item.code_hash,
         )
-    except UpdateError:
-        return  # replaced by a newer code: the wrong try was against a dead code
+    )

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError
-
 from chalicelib.accounts.models import LoginGuard
 from chalicelib.accounts.rules import LockoutPolicy, LoginGuardState, after_failure, locked_seconds
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import conditionally, get_or_none
 from chalicelib.core.errors import TooManyRequests
 
 #: optimistic retries; a failure is never dropped: past them the caller is throttled
@@ -30,10 +29,7 @@ def _policy() -> LockoutPolicy:
 
 
 def _load(key: str) -> LoginGuard | None:
-    try:
-        return LoginGuard.get(key, consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_or_none(LoginGuard, key, consistent_read=True)
 
 
 def _state(guard: LoginGuard | None) -> LoginGuardState | None:
@@ -60,12 +56,8 @@ def record_failure(key: str) -> None:
         guard.window_started_at = state.window_started_at
         guard.locked_until = state.locked_until
         guard.expires_at = max(state.window_started_at + policy.window, state.locked_until or now)
-        try:
-            guard.save()  # the version attribute makes this conditional
+        if conditionally(guard.save):  # the version attribute makes this conditional
             return
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
     # So many parallel failures that none of our writes won: a guessing burst. Refuse
     # rather than let an attempt go uncounted.
     raise TooManyRequests(retry_after=1, detail="Too many failed sign-ins; try again later.")

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # hashing cost must not be driven by the caller
+#: JSON Schema's way to say "not only digits": somewhere, a character that is not 0-9
+NOT_ONLY_DIGITS = r"[^0-9]"
 
 
 def password_problem(password: str) -> str | None:
@@ -24,7 +26,7 @@ def password_problem(password: str) -> str | None:
         return f"must be at least {MIN_LENGTH} characters"
     if len(password) > MAX_LENGTH:
         return f"must be at most {MAX_LENGTH} characters"
-    if password.isdigit():
+    if password.isascii() and password.isdigit():  # only 0-9: NOT_ONLY_DIGITS fails
         return "must not be only digits"
     return None
 

@@ -5,49 +5,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
 from chalicelib.accounts.models import UniqueKey, User
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind, unique_key
-from chalicelib.core import clock
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.accounts.schemas import UserOut, user_out
+from chalicelib.core.dynamo import get_or_404
+from chalicelib.core.errors import Conflict, UnknownReference
+from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
-from chalicelib.media.uploads import download_url, key_prefix, mark_attached, uploaded_object
+from chalicelib.media.uploads import key_prefix, mark_attached, uploaded_object
 
 #: profile fields a user may change with ``PATCH /me`` (mobile and avatar need checks)
 PLAIN_FIELDS = ("nick_name", "birthday", "gender", "city")
 
 
 def get_user(user_id: str) -> User:
-    try:
-        return User.get(user_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("No such user.") from exc
+    return get_or_404(User, user_id, what="user", consistent_read=True)
 
 
-def public_view(user: User) -> dict[str, Any]:
-    """How a user leaves the API (never the password hash)."""
-    return {
-        "user_id": user.user_id,
-        "username": user.username,
-        "email": user.email,
-        "mobile": user.mobile,
-        "nick_name": user.nick_name,
-        "birthday": user.birthday,
-        "gender": user.gender,
-        "city": user.city,
-        "avatar_key": user.avatar_key,
-        "avatar_url": download_url(user.avatar_key) if user.avatar_key else None,
-        "roles": sorted(user.roles),
-        "cinema_ids": sorted(user.cinema_ids or ()),
-        "is_active": user.is_active,
-        "created_at": clock.isoformat(user.created_at),
-    }
+def my_profile(user_id: str) -> UserOut:
+    return user_out(get_user(user_id))
 
 
-def update_profile(user_id: str, changes: dict[str, Any]) -> User:
+def update_profile(user_id: str, changes: dict[str, Any]) -> UserOut:
     """Apply the fields present in ``changes`` (``None`` clears an optional field)."""
     user = get_user(user_id)
     actions = []
@@ -66,16 +47,16 @@ def update_profile(user_id: str, changes: dict[str, Any]) -> User:
         _change_mobile(user, changes["mobile"], actions)
     elif actions:
         user.update(actions=actions, condition=User.user_id.exists())
-    return get_user(user_id)
+    return my_profile(user_id)
 
 
 def _avatar_action(user: User, key: str | None) -> Any:
     if key is None:
         return User.avatar_key.remove()
     if not key.startswith(key_prefix("avatar", user.user_id)) or ".." in key:
-        raise ValidationFailed.single("avatar_key", "is not an avatar you uploaded")
+        raise UnknownReference("avatar_key", "is not an avatar you uploaded")
     if uploaded_object("avatar", key) is None:
-        raise ValidationFailed.single("avatar_key", "no valid upload exists under this key")
+        raise UnknownReference("avatar_key", "no valid upload exists under this key")
     mark_attached(key)
     return User.avatar_key.set(key)
 

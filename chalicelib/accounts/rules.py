@@ -12,10 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-USERNAME = re.compile(r"^[\w.\-]{3,30}$")  # \w is Unicode-aware: 中文 names are fine
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Stated in /openapi.json as written, so each means the same in JSON Schema's ECMA regexes,
+# pydantic's and Python's: explicit character ranges, never Unicode-dependent \w, \d or \s.
+#: letters (ASCII, Latin with diacritics, CJK: 中文 names are fine), digits, '_', '.', '-'
+USERNAME_PATTERN = r"^[A-Za-z0-9_.\-\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u4E00-\u9FFF]{3,30}$"
+E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+#: visible ASCII around one '@', a dot in the domain
+EMAIL_PATTERN = r"^[!-?A-~]+@[!-?A-~]+\.[!-?A-~]+$"
 CODE_DIGITS = 6
+CODE_PATTERN = rf"^[0-9]{{{CODE_DIGITS}}}$"
+E164 = re.compile(E164_PATTERN)
 
 
 class Purpose(StrEnum):

@@ -6,12 +6,12 @@ import uuid
 
 from chalicelib.accounts.models import User
 from chalicelib.accounts.passwords import hash_password
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind
 from chalicelib.accounts.service import create_user, find_user
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict
+from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, TransactionContended
 
 #: username -> (roles, password). Local, public, demo-only credentials.

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.accounts import lockout, sessions
 from chalicelib.accounts.codes import CodeSpend, check_code, invalid_code, send_code
 from chalicelib.accounts.models import UniqueKey, User
@@ -17,11 +15,12 @@ from chalicelib.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind, Purpose, login_kind, normalize_email, unique_key
-from chalicelib.accounts.sessions import TokenPair
+from chalicelib.accounts.schemas import TokenPairOut, TokensOut, token_pair_out, tokens_out
 from chalicelib.core import clock
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.errors import Conflict, Unauthorized, ValidationFailed
+from chalicelib.core.roles import Role
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 BAD_CREDENTIALS = "The login or password is wrong."
@@ -29,11 +28,8 @@ CODE = "code"  # the verification code spent in the same transaction
 
 
 def find_user(kind: LoginKind, value: str) -> User | None:
-    try:
-        owner = UniqueKey.get(unique_key(kind, value), consistent_read=True)
-        return User.get(owner.user_id, consistent_read=True)
-    except DoesNotExist:
-        return None
+    owner = get_or_none(UniqueKey, unique_key(kind, value), consistent_read=True)
+    return get_or_none(User, owner.user_id, consistent_read=True) if owner else None
 
 
 def email_registered(email: str) -> bool:
@@ -99,7 +95,7 @@ def _spend(spend: CodeSpend) -> Callable[[Transaction], None]:
     return add
 
 
-def register(email: str, code: str, username: str, password: str) -> tuple[User, TokenPair]:
+def register(email: str, code: str, username: str, password: str) -> TokensOut:
     _require_password(password, "password")
     address = normalize_email(email)
     spend = check_code(address, Purpose.REGISTER, code)
@@ -114,10 +110,10 @@ def register(email: str, code: str, username: str, password: str) -> tuple[User,
         created_at=clock.now(),
     )
     create_user(user, also=_spend(spend))
-    return user, sessions.start_session(user)
+    return tokens_out(user, sessions.start_session(user))
 
 
-def login(login_name: str, password: str) -> tuple[User, TokenPair]:
+def login(login_name: str, password: str) -> TokensOut:
     """Sign in by username, e-mail or mobile. Every failure looks the same (401)."""
     kind = login_kind(login_name)
     value = normalize_email(login_name) if kind is LoginKind.EMAIL else login_name.strip()
@@ -134,11 +130,11 @@ def login(login_name: str, password: str) -> tuple[User, TokenPair]:
     lockout.clear(guard)
     if needs_rehash(user.password_hash):
         user.update(actions=[User.password_hash.set(hash_password(password))])
-    return user, sessions.start_session(user)
+    return tokens_out(user, sessions.start_session(user))
 
 
-def refresh(refresh_token: str) -> TokenPair:
-    return sessions.rotate(refresh_token)
+def refresh(refresh_token: str) -> TokenPairOut:
+    return token_pair_out(sessions.rotate(refresh_token))
 
 
 def logout(refresh_token: str, user_id: str) -> None:

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.accounts.models import RefreshToken, TokenFamily, User
 from chalicelib.accounts.tokens import (
@@ -22,6 +22,7 @@ from chalicelib.accounts.tokens import (
 )
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import conditionally, get_or_none
 from chalicelib.core.errors import Forbidden, Unauthorized
 from chalicelib.core.observability import logger
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -88,11 +89,10 @@ def rotate(refresh_token: str) -> TokenPair:
     """Exchange a refresh token for a new pair; a reused token revokes its family."""
     claims = decode_refresh_token(refresh_token)
     invalid = Unauthorized("The refresh token is not valid.")
-    try:
-        token = RefreshToken.get(claims.jti, consistent_read=True)
-        family = TokenFamily.get(claims.family_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise invalid from exc
+    token = get_or_none(RefreshToken, claims.jti, consistent_read=True)
+    family = get_or_none(TokenFamily, claims.family_id, consistent_read=True)
+    if token is None or family is None:
+        raise invalid
     if token.user_id != claims.user_id or token.family_id != family.family_id:
         raise invalid
     if token.status == ROTATED:
@@ -102,10 +102,9 @@ def rotate(refresh_token: str) -> TokenPair:
     now = clock.now()
     if token.status != ACTIVE or family.status != ACTIVE or now >= token.valid_until:
         raise invalid
-    try:
-        user = User.get(claims.user_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise invalid from exc
+    user = get_or_none(User, claims.user_id, consistent_read=True)
+    if user is None:
+        raise invalid
     changed = user.password_changed_at
     if not user.is_active or (changed is not None and family.started_at < changed):
         revoke_family(family.family_id)
@@ -133,12 +132,12 @@ def rotate(refresh_token: str) -> TokenPair:
 
 def revoke_family(family_id: str) -> None:
     """One write makes every token of the family useless; members are marked for the sweeper."""
-    try:
-        TokenFamily(family_id).update(
+    if not conditionally(
+        lambda: TokenFamily(family_id).update(
             actions=[TokenFamily.status.set(REVOKED)],
             condition=TokenFamily.family_id.exists(),
         )
-    except UpdateError:
+    ):
         return  # already gone (swept): nothing can refresh through it
     for member in RefreshToken.by_family.query(family_id):
         if member.status != REVOKED:

@@ -9,11 +9,10 @@ token's roles, decide, so a revoked grant stops working at once.
 from __future__ import annotations
 
 from chalice import Blueprint
-from chalice.app import Request
 
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import Reply, route
+from chalicelib.booking.schemas import OrderHeaders, SeatsUnavailable, StrandedSeats
 from chalicelib.boxoffice import (
     blocking,
     cancellation,
@@ -25,6 +24,8 @@ from chalicelib.boxoffice import (
     reports,
 )
 from chalicelib.boxoffice.blocking import BlockResult, SeatsNotBlockable
+from chalicelib.boxoffice.checkins import NotCheckedIn, UndoTooLate
+from chalicelib.boxoffice.refunds import OrderNotRefundable
 from chalicelib.boxoffice.schemas import (
     BlockOut,
     BlockRequest,
@@ -48,11 +49,22 @@ from chalicelib.boxoffice.schemas import (
     StaffTicketOut,
     UnblockRequest,
 )
-from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.boxoffice.staff import NotStaff, OtherCinema
+from chalicelib.core.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    ServiceUnavailable,
+)
+from chalicelib.core.roles import Role
 
 bp = Blueprint(__name__)
 TAGS = ("box office",)
 STAFF = Role.USER  # then the live staff check of the object's cinema
+POST = ("POST",)
+#: what the live staff check answers: no grant at all, or none for this cinema (403)
+STAFF_PROBLEMS: tuple[type[AppError], ...] = (NotStaff, OtherCinema)
 
 
 def _block_out(result: BlockResult) -> BlockOut:
@@ -81,14 +93,29 @@ def _hall_out(results: list[BlockResult | SeatsNotBlockable]) -> HallBlockOut:
     return HallBlockOut(showtimes=items)
 
 
-@route(bp, "/staff/orders", query=LookupQuery, response=OrderList, auth=STAFF, tags=TAGS)
+@route(
+    bp,
+    "/staff/orders",
+    query=LookupQuery,
+    response=OrderList,
+    auth=STAFF,
+    errors=(*STAFF_PROBLEMS, BadRequest),
+    tags=TAGS,
+)
 def find_orders(query: LookupQuery, principal: Principal) -> OrderList:
     """Find orders by ``number``, the customer's ``email`` or a ``ticket_code`` (exactly
     one); only orders of the caller's cinemas are listed."""
     return lookup.find_orders(query, principal)
 
 
-@route(bp, "/staff/orders/{order_id}", response=OrderDetail, auth=STAFF, tags=TAGS)
+@route(
+    bp,
+    "/staff/orders/{order_id}",
+    response=OrderDetail,
+    auth=STAFF,
+    errors=STAFF_PROBLEMS,
+    tags=TAGS,
+)
 def order_detail(order_id: str, principal: Principal) -> OrderDetail:
     """An order with its tickets and its payment and refund history (403: another
     cinema's)."""
@@ -98,10 +125,11 @@ def order_detail(order_id: str, principal: Principal) -> OrderDetail:
 @route(
     bp,
     "/orders/{order_id}/refund",
-    methods=("POST",),
+    methods=POST,
     body=RefundRequest,
     response=RefundOut,
     auth=STAFF,
+    errors=(*STAFF_PROBLEMS, OrderNotRefundable, Conflict, ServiceUnavailable),
     tags=TAGS,
 )
 def refund_order(order_id: str, body: RefundRequest, principal: Principal) -> RefundOut:
@@ -118,6 +146,7 @@ def refund_order(order_id: str, body: RefundRequest, principal: Principal) -> Re
     body=BlockRequest,
     response=BlockOut,
     auth=STAFF,
+    errors=(*STAFF_PROBLEMS, SeatsNotBlockable, Conflict),
     tags=TAGS,
 )
 def block_seats(showtime_id: str, body: BlockRequest, principal: Principal) -> BlockOut:
@@ -135,6 +164,7 @@ def block_seats(showtime_id: str, body: BlockRequest, principal: Principal) -> B
     body=UnblockRequest,
     response=BlockOut,
     auth=STAFF,
+    errors=(*STAFF_PROBLEMS, Conflict),
     tags=TAGS,
 )
 def unblock_seats(showtime_id: str, body: UnblockRequest, principal: Principal) -> BlockOut:
@@ -149,6 +179,7 @@ def unblock_seats(showtime_id: str, body: UnblockRequest, principal: Principal) 
     body=BlockRequest,
     response=HallBlockOut,
     auth=STAFF,
+    errors=STAFF_PROBLEMS,
     tags=TAGS,
 )
 def block_hall_seats(hall_id: str, body: BlockRequest, principal: Principal) -> HallBlockOut:
@@ -164,6 +195,7 @@ def block_hall_seats(hall_id: str, body: BlockRequest, principal: Principal) -> 
     body=UnblockRequest,
     response=HallBlockOut,
     auth=STAFF,
+    errors=STAFF_PROBLEMS,
     tags=TAGS,
 )
 def unblock_hall_seats(hall_id: str, body: UnblockRequest, principal: Principal) -> HallBlockOut:
@@ -174,34 +206,37 @@ def unblock_hall_seats(hall_id: str, body: UnblockRequest, principal: Principal)
 @route(
     bp,
     "/showtimes/{showtime_id}/counter-sales",
-    methods=("POST",),
+    methods=POST,
     body=CounterSaleRequest,
+    headers=OrderHeaders,
     response=CounterSaleOut,
     status=201,
+    also={200: "A retry with the same Idempotency-Key: the sale made before."},
     auth=STAFF,
+    errors=(*STAFF_PROBLEMS, SeatsUnavailable, StrandedSeats, Conflict),
     tags=TAGS,
 )
 def counter_sale(
-    showtime_id: str, body: CounterSaleRequest, principal: Principal, request: Request
+    showtime_id: str, body: CounterSaleRequest, headers: OrderHeaders, principal: Principal
 ) -> Reply:
     """Sell seats to a walk-in, paid at the counter: one transaction sells the seats and
     issues the tickets. Needs an ``Idempotency-Key`` header (a retry answers the same
     sale with 200). 409 ``seats-unavailable`` names seats taken."""
-    key = (request.headers.get("idempotency-key") or "").strip()
-    if not key or len(key) > 100 or not key.isprintable():
-        raise ValidationFailed.single("Idempotency-Key", "send a header of 1-100 characters")
-    sale, created = counter_sales.sell(showtime_id, body.seat_ids, body.paid_by, principal, key)
+    sale, created = counter_sales.sell(
+        showtime_id, body.seat_ids, body.paid_by, principal, headers.idempotency_key
+    )
     return Reply(sale, status=201 if created else 200)
 
 
 @route(
     bp,
     "/showtimes/{showtime_id}/cancel",
-    methods=("POST",),
+    methods=POST,
     body=CancelRequest,
     response=CancellationOut,
     status=202,
     auth=STAFF,
+    errors=(*STAFF_PROBLEMS, Conflict),
     tags=TAGS,
 )
 def cancel_showtime(showtime_id: str, body: CancelRequest, principal: Principal) -> Reply:
@@ -212,7 +247,14 @@ def cancel_showtime(showtime_id: str, body: CancelRequest, principal: Principal)
     return Reply(out, status=202, headers={"Location": f"/showtimes/{showtime_id}/cancellation"})
 
 
-@route(bp, "/showtimes/{showtime_id}/cancellation", response=CancellationOut, auth=STAFF, tags=TAGS)
+@route(
+    bp,
+    "/showtimes/{showtime_id}/cancellation",
+    response=CancellationOut,
+    auth=STAFF,
+    errors=STAFF_PROBLEMS,
+    tags=TAGS,
+)
 def cancellation_progress(showtime_id: str, principal: Principal) -> CancellationOut:
     """How far a cancellation has got: orders found, settled, refunded, cancelled."""
     blocking.showtime_at_cinema(showtime_id, principal)
@@ -222,7 +264,14 @@ def cancellation_progress(showtime_id: str, principal: Principal) -> Cancellatio
     return found
 
 
-@route(bp, "/showtimes/{showtime_id}/checkins", response=CheckinList, auth=STAFF, tags=TAGS)
+@route(
+    bp,
+    "/showtimes/{showtime_id}/checkins",
+    response=CheckinList,
+    auth=STAFF,
+    errors=STAFF_PROBLEMS,
+    tags=TAGS,
+)
 def checkin_list(showtime_id: str, principal: Principal) -> CheckinList:
     """Counts (sold, checked in, remaining) and every ticket of the showtime with its
     status, by seat."""
@@ -235,6 +284,7 @@ def checkin_list(showtime_id: str, principal: Principal) -> CheckinList:
     methods=("DELETE",),
     response=StaffTicketOut,
     auth=STAFF,
+    errors=(*STAFF_PROBLEMS, NotCheckedIn, UndoTooLate, Conflict),
     tags=TAGS,
 )
 def undo_checkin(ticket_id: str, principal: Principal) -> StaffTicketOut:
@@ -242,7 +292,14 @@ def undo_checkin(ticket_id: str, principal: Principal) -> StaffTicketOut:
     return checkins.undo_check_in(ticket_id, principal)
 
 
-@route(bp, "/reports/showtimes/{showtime_id}", response=ShowtimeReport, auth=STAFF, tags=TAGS)
+@route(
+    bp,
+    "/reports/showtimes/{showtime_id}",
+    response=ShowtimeReport,
+    auth=STAFF,
+    errors=STAFF_PROBLEMS,
+    tags=TAGS,
+)
 def showtime_report(showtime_id: str, principal: Principal) -> ShowtimeReport:
     """Seats sold/held/blocked/free, checked in, gross, discounts, refunds, net."""
     return reports.showtime_report(showtime_id, principal)
@@ -254,6 +311,7 @@ def showtime_report(showtime_id: str, principal: Principal) -> ShowtimeReport:
     query=RangeQuery,
     response=CinemaReport,
     auth=STAFF,
+    errors=STAFF_PROBLEMS,
     tags=TAGS,
 )
 def cinema_report(cinema_id: str, query: RangeQuery, principal: Principal) -> CinemaReport:
@@ -265,11 +323,12 @@ def cinema_report(cinema_id: str, query: RangeQuery, principal: Principal) -> Ci
 @route(
     bp,
     "/exports",
-    methods=("POST",),
+    methods=POST,
     body=ExportRequest,
     response=ExportOut,
     status=202,
     auth=STAFF,
+    errors=STAFF_PROBLEMS,
     tags=TAGS,
 )
 def create_export(body: ExportRequest, principal: Principal) -> Reply:
@@ -279,7 +338,14 @@ def create_export(body: ExportRequest, principal: Principal) -> Reply:
     return Reply(out, status=202, headers={"Location": f"/exports/{out.export_id}"})
 
 
-@route(bp, "/exports/{export_id}", response=ExportOut, auth=STAFF, tags=TAGS)
+@route(
+    bp,
+    "/exports/{export_id}",
+    response=ExportOut,
+    auth=STAFF,
+    errors=STAFF_PROBLEMS,
+    tags=TAGS,
+)
 def get_export(export_id: str, principal: Principal) -> ExportOut:
     """An export's progress; once done, a presigned link to the CSV."""
     return exports.get_export(export_id, principal)

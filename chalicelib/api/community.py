@@ -2,74 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
-
 from chalice import Blueprint
-from pydantic import ConfigDict, Field, StringConstraints
 
-from chalicelib.accounts.roles import Role, has_role
 from chalicelib.accounts.tokens import Principal
-from chalicelib.api.routing import Reply, route
+from chalicelib.api.routing import Link, Reply, route
 from chalicelib.community import bans, comments, history, likes, ratings, threads, wants
-from chalicelib.community.rules import COMMENT_MAX_CHARS, MAX_STARS, MIN_STARS, Viewer
+from chalicelib.community.rules import Viewer
+from chalicelib.community.schemas import (
+    BanBody,
+    BanOut,
+    CommentEdit,
+    CommentOut,
+    LikeOut,
+    NewComment,
+    RatingBody,
+    RatingOut,
+    ThreadOut,
+    ViewedMovieOut,
+    WantedMovieOut,
+    WantOut,
+)
+from chalicelib.core.errors import Conflict, Forbidden, TooManyRequests
 from chalicelib.core.pagination import Page, PageQuery
-from chalicelib.core.schema import Schema
+from chalicelib.core.roles import Role, has_role
 
 bp = Blueprint(__name__)
 TAGS = ("community",)
-
-CommentText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=COMMENT_MAX_CHARS)
-]
-
-
-class RatingBody(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    stars: int = Field(strict=True, ge=MIN_STARS, le=MAX_STARS)
-
-
-class RatingOut(Schema):
-    movie_id: str
-    stars: int | None
-    rating_count: int
-    rating_average: float | None
-
-
-class WantOut(Schema):
-    movie_id: str
-    wanted: bool
-
-
-class NewComment(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    body: CommentText
-    reply_to: str | None = Field(default=None, min_length=1, max_length=64)
-
-
-class CommentEdit(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    body: CommentText
-
-
-class LikeOut(Schema):
-    comment_id: str
-    liked: bool
-    like_count: int
-
-
-class BanBody(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str | None = Field(default=None, max_length=500)
-
-
-def _principal(principal: Principal | None) -> Principal:
-    assert principal is not None  # the route requires a signed-in caller
-    return principal
+USER = Role.USER
 
 
 def _viewer(principal: Principal | None) -> Viewer:
@@ -78,15 +37,17 @@ def _viewer(principal: Principal | None) -> Viewer:
     return threads.viewer_for(principal.user_id, has_role(principal.roles, Role.MODERATOR))
 
 
+def _on_comment(operation: str) -> Link:
+    return Link(operation, {"comment_id": "$response.body#/comment_id"})
+
+
 # Ratings and want-to-see
 
 
-@route(
-    bp, "/movies/{movie_id}/rating", methods=("GET",), response=RatingOut, auth=Role.USER, tags=TAGS
-)
-def my_rating(movie_id: str, principal: Principal | None) -> RatingOut:
+@route(bp, "/movies/{movie_id}/rating", response=RatingOut, auth=USER, tags=TAGS)
+def my_rating(movie_id: str, principal: Principal) -> RatingOut:
     """The caller's rating of a movie (``stars`` null when not rated) and the average."""
-    return RatingOut(**asdict(ratings.state(movie_id, _principal(principal).user_id)))
+    return ratings.state(movie_id, principal.user_id)
 
 
 @route(
@@ -95,61 +56,68 @@ def my_rating(movie_id: str, principal: Principal | None) -> RatingOut:
     methods=("PUT",),
     body=RatingBody,
     response=RatingOut,
-    auth=Role.USER,
+    auth=USER,
     tags=TAGS,
 )
-def rate_movie(movie_id: str, body: RatingBody, principal: Principal | None) -> RatingOut:
+def rate_movie(movie_id: str, body: RatingBody, principal: Principal) -> RatingOut:
     """Rate a movie 1-10 stars, or change the caller's rating."""
-    state = ratings.rate(movie_id, _principal(principal).user_id, body.stars)
-    return RatingOut(**asdict(state))
+    return ratings.rate(movie_id, principal.user_id, body.stars)
 
 
-@route(bp, "/movies/{movie_id}/rating", methods=("DELETE",), status=204, auth=Role.USER, tags=TAGS)
-def unrate_movie(movie_id: str, principal: Principal | None) -> None:
+@route(bp, "/movies/{movie_id}/rating", methods=("DELETE",), status=204, auth=USER, tags=TAGS)
+def unrate_movie(movie_id: str, principal: Principal) -> None:
     """Remove the caller's rating (nothing happens if there is none)."""
-    ratings.unrate(movie_id, _principal(principal).user_id)
+    ratings.unrate(movie_id, principal.user_id)
 
 
-@route(bp, "/movies/{movie_id}/want", methods=("PUT",), response=WantOut, auth=Role.USER, tags=TAGS)
-def want_movie(movie_id: str, principal: Principal | None) -> WantOut:
+@route(bp, "/movies/{movie_id}/want", methods=("PUT",), response=WantOut, auth=USER, tags=TAGS)
+def want_movie(movie_id: str, principal: Principal) -> WantOut:
     """Mark a movie as want-to-see (idempotent)."""
-    wants.want(movie_id, _principal(principal).user_id)
-    return WantOut(movie_id=movie_id, wanted=True)
+    wants.want(movie_id, principal.user_id)
+    return WantOut(movie_id=movie_id)
 
 
-@route(bp, "/movies/{movie_id}/want", methods=("DELETE",), status=204, auth=Role.USER, tags=TAGS)
-def unwant_movie(movie_id: str, principal: Principal | None) -> None:
+@route(bp, "/movies/{movie_id}/want", methods=("DELETE",), status=204, auth=USER, tags=TAGS)
+def unwant_movie(movie_id: str, principal: Principal) -> None:
     """Remove the want-to-see mark (idempotent)."""
-    wants.unwant(movie_id, _principal(principal).user_id)
+    wants.unwant(movie_id, principal.user_id)
 
 
-@route(bp, "/me/wants", query=PageQuery, response=Page[dict[str, Any]], auth=Role.USER, tags=TAGS)
-def list_my_wants(query: PageQuery, principal: Principal | None) -> Page[dict[str, Any]]:
+@route(bp, "/me/wants", query=PageQuery, response=Page[WantedMovieOut], auth=USER, tags=TAGS)
+def list_my_wants(query: PageQuery, principal: Principal) -> Page[WantedMovieOut]:
     """Movies the caller wants to see, newest mark first, with titles."""
-    return wants.my_wants(_principal(principal).user_id, query)
+    return wants.my_wants(principal.user_id, query)
 
 
-@route(bp, "/me/history", response=Page[dict[str, Any]], auth=Role.USER, tags=TAGS)
-def list_my_history(principal: Principal | None) -> Page[dict[str, Any]]:
+@route(bp, "/me/history", response=Page[ViewedMovieOut], auth=USER, tags=TAGS)
+def list_my_history(principal: Principal) -> Page[ViewedMovieOut]:
     """The last 20 distinct movies the caller opened, newest first."""
-    items = history.my_history(_principal(principal).user_id)
-    return Page[dict[str, Any]](items=items, next_cursor=None)
+    return Page[ViewedMovieOut](items=history.my_history(principal.user_id), next_cursor=None)
 
 
 # Comments and likes
+
+COMMENT_LINKS = {
+    "edit": _on_comment("edit_comment"),
+    "delete": _on_comment("delete_comment"),
+    "like": _on_comment("like_comment"),
+    "reply": Link(
+        "post_comment",
+        {"movie_id": "$response.body#/movie_id"},
+        body={"reply_to": "$response.body#/comment_id"},
+    ),
+}
 
 
 @route(
     bp,
     "/movies/{movie_id}/comments",
     query=PageQuery,
-    response=Page[dict[str, Any]],
+    response=Page[ThreadOut],
     auth="optional",
     tags=TAGS,
 )
-def list_comments(
-    movie_id: str, query: PageQuery, principal: Principal | None
-) -> Page[dict[str, Any]]:
+def list_comments(movie_id: str, query: PageQuery, principal: Principal | None) -> Page[ThreadOut]:
     """Root comments newest first, each with its replies and what the caller may do."""
     return threads.list_comments(movie_id, _viewer(principal), query)
 
@@ -158,13 +126,13 @@ def list_comments(
     bp,
     "/comments/{comment_id}/replies",
     query=PageQuery,
-    response=Page[dict[str, Any]],
+    response=Page[CommentOut],
     auth="optional",
     tags=TAGS,
 )
 def list_replies(
     comment_id: str, query: PageQuery, principal: Principal | None
-) -> Page[dict[str, Any]]:
+) -> Page[CommentOut]:
     """Every reply of a root comment, oldest first (continues a root's ``replies_cursor``)."""
     return threads.list_replies(comment_id, _viewer(principal), query)
 
@@ -174,62 +142,86 @@ def list_replies(
     "/movies/{movie_id}/comments",
     methods=("POST",),
     body=NewComment,
+    response=CommentOut,
     status=201,
-    auth=Role.USER,
+    auth=USER,
+    errors=(Forbidden, Conflict, TooManyRequests),
+    location=True,
+    links=COMMENT_LINKS,
     tags=TAGS,
 )
-def post_comment(movie_id: str, body: NewComment, principal: Principal | None) -> Reply:
-    """Comment on a movie, or reply to a comment (a reply to a reply joins its root)."""
-    comment = comments.post_comment(
-        movie_id, _principal(principal).user_id, body.body, body.reply_to
-    )
+def post_comment(movie_id: str, body: NewComment, principal: Principal) -> Reply:
+    """Comment on a movie, or reply to a comment (a reply to a reply joins its root).
+
+    403 for a banned user; 409 when the thread was deleted; 429 past 10 a minute."""
+    comment = comments.post_comment(movie_id, principal.user_id, body.body, body.reply_to)
     return Reply(
-        threads.describe(comment),
-        status=201,
+        threads.as_author(comment),
         headers={"Location": f"/movies/{movie_id}/comments#{comment.comment_id}"},
     )
 
 
 @route(
-    bp, "/comments/{comment_id}", methods=("PATCH",), body=CommentEdit, auth=Role.USER, tags=TAGS
+    bp,
+    "/comments/{comment_id}",
+    methods=("PATCH",),
+    body=CommentEdit,
+    response=CommentOut,
+    auth=USER,
+    errors=(Forbidden,),
+    tags=TAGS,
 )
-def edit_comment(comment_id: str, body: CommentEdit, principal: Principal | None) -> Any:
+def edit_comment(comment_id: str, body: CommentEdit, principal: Principal) -> CommentOut:
     """Edit one's own comment."""
-    comment = comments.edit_comment(comment_id, _principal(principal).user_id, body.body)
-    return threads.describe(comment)
+    return threads.as_author(comments.edit_comment(comment_id, principal.user_id, body.body))
 
 
-@route(bp, "/comments/{comment_id}", methods=("DELETE",), status=204, auth=Role.USER, tags=TAGS)
-def delete_comment(comment_id: str, principal: Principal | None) -> None:
+@route(
+    bp,
+    "/comments/{comment_id}",
+    methods=("DELETE",),
+    status=204,
+    auth=USER,
+    errors=(Forbidden,),
+    tags=TAGS,
+)
+def delete_comment(comment_id: str, principal: Principal) -> None:
     """Delete one's own comment, or any comment as a moderator."""
     comments.delete_comment(comment_id, _viewer(principal))
 
 
-@route(
-    bp, "/comments/{comment_id}/like", methods=("PUT",), response=LikeOut, auth=Role.USER, tags=TAGS
-)
-def like_comment(comment_id: str, principal: Principal | None) -> LikeOut:
+@route(bp, "/comments/{comment_id}/like", methods=("PUT",), response=LikeOut, auth=USER, tags=TAGS)
+def like_comment(comment_id: str, principal: Principal) -> LikeOut:
     """Like a comment (idempotent)."""
-    return LikeOut(**asdict(likes.like(comment_id, _principal(principal).user_id)))
+    return likes.like(comment_id, principal.user_id)
 
 
-@route(
-    bp, "/comments/{comment_id}/like", methods=("DELETE",), status=204, auth=Role.USER, tags=TAGS
-)
-def unlike_comment(comment_id: str, principal: Principal | None) -> None:
+@route(bp, "/comments/{comment_id}/like", methods=("DELETE",), status=204, auth=USER, tags=TAGS)
+def unlike_comment(comment_id: str, principal: Principal) -> None:
     """Take a like back (idempotent)."""
-    likes.unlike(comment_id, _principal(principal).user_id)
+    likes.unlike(comment_id, principal.user_id)
 
 
 # Moderation
 
 
-@route(bp, "/users/{user_id}/ban", methods=("POST",), body=BanBody, auth=Role.MODERATOR, tags=TAGS)
-def ban_user(user_id: str, body: BanBody, principal: Principal | None) -> Any:
-    """Ban a user from posting comments (moderators)."""
-    caller = _principal(principal)
-    by_admin = Role.ADMIN.value in caller.roles
-    return bans.ban(user_id, caller.user_id, body.reason, by_admin=by_admin)
+@route(
+    bp,
+    "/users/{user_id}/ban",
+    methods=("POST",),
+    body=BanBody,
+    body_required=False,
+    response=BanOut,
+    auth=Role.MODERATOR,
+    errors=(Conflict, Forbidden),
+    tags=TAGS,
+)
+def ban_user(user_id: str, body: BanBody, principal: Principal) -> BanOut:
+    """Ban a user from posting comments (moderators; only an admin bans a moderator).
+
+    409 for oneself; banning someone already banned keeps the first ban."""
+    by_admin = Role.ADMIN.value in principal.roles
+    return bans.ban(user_id, principal.user_id, body.reason, by_admin=by_admin)
 
 
 @route(bp, "/users/{user_id}/ban", methods=("DELETE",), status=204, auth=Role.MODERATOR, tags=TAGS)

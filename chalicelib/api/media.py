@@ -1,34 +1,17 @@
-"""``POST /uploads``: a presigned S3 POST for one upload (kinds in ``chalicelib.media.uploads``)."""
+"""``POST /uploads``: a presigned S3 POST for one upload (kinds in ``chalicelib.media.rules``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint
-from pydantic import ConfigDict, Field
 
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
 from chalicelib.api.routing import route
-from chalicelib.core.schema import Schema
+from chalicelib.core.errors import Forbidden
+from chalicelib.core.roles import Role
+from chalicelib.media.schemas import UploadOut, UploadRequest
 from chalicelib.media.uploads import presign_upload
 
 bp = Blueprint(__name__)
-
-
-class UploadRequest(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str = Field(min_length=1, max_length=50)
-    content_type: str = Field(min_length=1, max_length=100)
-    size: int = Field(gt=0)
-
-
-class UploadOut(Schema):
-    url: str
-    fields: dict[str, str]
-    key: str
-    expires_in: int
 
 
 @route(
@@ -38,8 +21,14 @@ class UploadOut(Schema):
     body=UploadRequest,
     response=UploadOut,
     auth=Role.USER,
+    errors=(Forbidden,),
     tags=("media",),
 )
-def create_upload(body: UploadRequest, principal: Principal) -> dict[str, Any]:
-    """A presigned POST whose policy makes S3 enforce the kind's content type and size."""
-    return presign_upload(body.kind, body.content_type, body.size, principal)
+def create_upload(body: UploadRequest, principal: Principal) -> UploadOut:
+    """A presigned POST whose policy makes S3 enforce the kind's content type and size.
+
+    Avatars are for everyone signed in; posters and stills need the staff role (403)."""
+    upload = body.upload
+    return presign_upload(
+        upload.kind, upload.content_type, upload.size, principal.user_id, principal.roles
+    )

@@ -34,7 +34,8 @@ def problem(
         "status": status,
         "detail": detail or title or phrase,
     }
-    body.update(extra or {})
+    # extension members add to the standard ones, never replace them
+    body.update({k: v for k, v in (extra or {}).items() if k not in body})
     return Response(
         body=json.dumps(body, ensure_ascii=False),
         status_code=status,

@@ -1,17 +1,23 @@
 """The one way a route is declared: ``@route(bp, path, ...)``.
 
-It parses and validates the body and query with pydantic, authenticates and checks the
-role, calls the view with typed arguments, and serialises what the view returns. The
-declaration is also what ``/openapi.json`` is built from, so a route documents itself.
+It parses and validates the body, the query and the headers with pydantic, authenticates
+and checks the role, calls the view with typed arguments, and serialises what the view
+returns. The declaration is also what ``/openapi.json`` is built from, so a route
+documents itself: its response model, the problems it can answer (``errors=``, besides
+the ones its declaration implies), the headers it reads and the links to what a client
+can do next with what it answers.
 
 A view receives its path parameters plus, when it declares them, ``body`` (the parsed
-body model), ``query`` (the parsed query model), ``principal`` (the caller or ``None``)
-and ``request`` (the Chalice request). It returns a pydantic model, a dict/list, ``None``
-(204) or a ``Reply`` to set the status and headers.
+body model), ``query`` (the parsed query model), ``headers`` (the parsed header model),
+``principal`` (the caller or ``None``) and ``request`` (the Chalice request). It returns
+an instance of its ``response`` model, ``None`` (a route declared ``status=204``) or a
+``Reply`` to set the status and headers.
 
-Path parameters are ids (``chalicelib.core.ids``): any other value is a 422 before the view
-or storage sees it, and the OpenAPI document states the pattern. Bodies nest at most
-``MAX_JSON_DEPTH`` deep (400).
+The body is validated as JSON, strictly: a string is no number, ``"true"`` no boolean and
+``0`` no date, exactly as the JSON Schema in ``/openapi.json`` says; a number with no
+fractional part (``2.0``) is an integer, as in JSON Schema. Path parameters are ids
+(``chalicelib.core.ids``): any other value is a 422 before the view or storage sees it.
+Bodies nest at most ``MAX_JSON_DEPTH`` deep (400).
 """
 
 from __future__ import annotations
@@ -27,13 +33,13 @@ from typing import Any, Literal, TypeVar
 
 from chalice import Blueprint, Chalice, Response
 from chalice.app import Request
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
-from chalicelib.accounts.roles import Role, has_role
 from chalicelib.accounts.throttle import limit_request, source_ip
 from chalicelib.accounts.tokens import Principal, decode_access_token
 from chalicelib.api.problems import response_for
 from chalicelib.core.errors import (
+    AppError,
     BadRequest,
     Forbidden,
     MalformedJson,
@@ -41,6 +47,7 @@ from chalicelib.core.errors import (
     ValidationFailed,
 )
 from chalicelib.core.ids import ID_RULE, is_id
+from chalicelib.core.roles import Role, has_role
 
 Auth = Role | Literal["optional"] | None
 M = TypeVar("M", bound=BaseModel)
@@ -60,6 +67,18 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Link:
+    """What a client can do next with a success answer (an OpenAPI link): the target
+    view's name and where its parameters (or body fields) come from, as runtime
+    expressions such as ``$response.body#/order/order_id``."""
+
+    operation: str
+    parameters: dict[str, str] = field(default_factory=dict)
+    body: dict[str, str] | None = None
+    description: str = ""
+
+
 @dataclass
 class RouteSpec:
     path: str
@@ -69,7 +88,9 @@ class RouteSpec:
     description: str
     tags: list[str]
     body: type[BaseModel] | None
+    body_required: bool
     query: type[BaseModel] | None
+    headers: type[BaseModel] | None
     response: Any
     status: int
     auth: Auth
@@ -77,6 +98,11 @@ class RouteSpec:
     content_types: list[str]
     path_params: list[str]
     rate_limited: bool
+    errors: tuple[type[AppError], ...]
+    links: dict[str, Link]
+    location: bool
+    also: dict[int, str]
+    media_type: str
 
 
 #: view function registered with Chalice -> its declaration (read by the OpenAPI builder)
@@ -89,10 +115,17 @@ def route(
     *,
     methods: tuple[str, ...] = ("GET",),
     body: type[BaseModel] | None = None,
+    body_required: bool = True,
     query: type[BaseModel] | None = None,
+    headers: type[BaseModel] | None = None,
     response: Any = None,
     status: int = 200,
     auth: Auth = None,
+    errors: tuple[type[AppError], ...] = (),
+    links: dict[str, Link] | None = None,
+    location: bool = False,
+    also: dict[int, str] | None = None,
+    media_type: str = JSON,
     summary: str | None = None,
     tags: tuple[str, ...] = (),
     cache_seconds: int | None = None,
@@ -100,7 +133,15 @@ def route(
     rate_limited: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route. ``auth``: ``None`` public, ``"optional"``, or the ``Role`` required.
-    ``rate_limited=False`` only for callers that authenticate otherwise (a signed webhook)."""
+    ``response``: the model every success answer is an instance of (``None`` only with
+    ``status=204``). ``errors``: the problems the view itself may raise (the ones that come
+    with a body, a query, path ids, auth and the rate limit are implied). ``location``: a
+    201 answer says where the new resource is. ``also``: other statuses the same model is
+    answered with (status -> what it means). ``media_type``: of the success answer, for a
+    view that returns a ready Chalice ``Response`` (HTML). ``rate_limited=False`` only for callers
+    that authenticate otherwise (a signed webhook)."""
+    if (response is None) != (status == 204):
+        raise TypeError(f"{path}: a route answers a response model, or 204 with none")
 
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         wanted = set(inspect.signature(fn).parameters)
@@ -116,9 +157,11 @@ def route(
                 check_path_ids(path_params)
                 kwargs: dict[str, Any] = dict(path_params)
                 if body is not None:
-                    kwargs["body"] = parse_body(request, body)
+                    kwargs["body"] = parse_body(request, body, required=body_required)
                 if query is not None:
                     kwargs["query"] = parse_query(request, query)
+                if headers is not None:
+                    kwargs["headers"] = parse_headers(request, headers)
                 if "principal" in wanted:
                     kwargs["principal"] = principal
                 if "request" in wanted:
@@ -137,7 +180,9 @@ def route(
             description=doc,
             tags=list(tags) or _area_tags(bp),
             body=body,
+            body_required=body_required,
             query=query,
+            headers=headers,
             response=response,
             status=status,
             auth=auth,
@@ -145,6 +190,11 @@ def route(
             content_types=list(content_types),
             path_params=PATH_PARAM.findall(path),
             rate_limited=rate_limited,
+            errors=errors,
+            links=links or {},
+            location=location,
+            also=also or {},
+            media_type=media_type,
         )
         bp.route(path, methods=list(methods), content_types=list(content_types))(view)
         return view
@@ -169,6 +219,7 @@ def bearer_token(request: Request) -> str | None:
 
 
 def authenticate(request: Request, auth: Auth) -> Principal | None:
+    """The caller. A token that is sent must be valid, on every route (401 otherwise)."""
     token = bearer_token(request)
     if token is None:
         if isinstance(auth, Role):
@@ -180,10 +231,17 @@ def authenticate(request: Request, auth: Auth) -> Principal | None:
     return principal
 
 
-def validation_errors(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+def validation_errors(
+    exc: ValidationError, prefix: str = "", tag: object = None
+) -> list[dict[str, str]]:
+    """``{field, message}`` per error; ``tag``: the discriminator value of a body that is
+    one of several kinds, which pydantic puts first in the location (it is no field)."""
     errors = []
     for error in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in error["loc"])
+        parts = list(error["loc"])
+        if tag is not None and parts and parts[0] == tag:
+            parts = parts[1:]
+        loc = ".".join(str(p) for p in parts)
         name = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or "body")
         errors.append({"field": name, "message": error["msg"]})
     return errors
@@ -229,21 +287,55 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
-def parse_body(request: Request, model: type[M]) -> M:
+def integral_numbers(value: Any) -> Any:
+    """JSON Schema's view of numbers: ``2.0`` is the integer 2 (JSON has one number type)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: integral_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [integral_numbers(v) for v in value]
+    return value
+
+
+def parse_body(request: Request, model: type[M], *, required: bool = True) -> M:
     raw = request.raw_body or b""
-    data = parse_json(raw) if raw.strip() else {}
+    if not raw.strip():
+        if required:
+            raise ValidationFailed.single("body", "a JSON object is required")
+        raw = b"{}"
+    data = parse_json(raw)
     if not isinstance(data, dict):
         raise ValidationFailed.single("body", "must be a JSON object")
     try:
-        return model.model_validate(data)
+        # JSON mode, strict: types exactly as the JSON Schema states them
+        return model.model_validate_json(json.dumps(integral_numbers(data)), strict=True)
     except ValidationError as exc:
-        raise ValidationFailed(validation_errors(exc)) from exc
+        raise ValidationFailed(validation_errors(exc, tag=_kind_of(model, data))) from exc
+
+
+def _kind_of(model: type[BaseModel], data: dict[str, Any]) -> object:
+    """The kind a body says it is, when its model is a union chosen by a discriminator."""
+    if not issubclass(model, RootModel):
+        return None
+    discriminator = model.model_fields["root"].discriminator
+    return data.get(discriminator) if isinstance(discriminator, str) else None
 
 
 def parse_query(request: Request, model: type[M]) -> M:
     params = dict(request.query_params or {})
     try:
         return model.model_validate(params)
+    except ValidationError as exc:
+        raise ValidationFailed(validation_errors(exc)) from exc
+
+
+def parse_headers(request: Request, model: type[M]) -> M:
+    """The headers a route reads, by their names (the model's field aliases)."""
+    names = [info.alias or name for name, info in model.model_fields.items()]
+    present = {name: request.headers.get(name.lower()) for name in names}
+    try:
+        return model.model_validate({k: v for k, v in present.items() if v is not None})
     except ValidationError as exc:
         raise ValidationFailed(validation_errors(exc)) from exc
 

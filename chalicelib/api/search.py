@@ -5,13 +5,21 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.routing import route
+from chalicelib.core.errors import UnknownReference
 from chalicelib.search import service
 from chalicelib.search.schemas import SearchMoviesQuery, SearchPage, SuggestPage, SuggestQuery
 
 bp = Blueprint(__name__)
 
 
-@route(bp, "/search/movies", query=SearchMoviesQuery, response=SearchPage, tags=("search",))
+@route(
+    bp,
+    "/search/movies",
+    query=SearchMoviesQuery,
+    response=SearchPage,
+    errors=(UnknownReference,),
+    tags=("search",),
+)
 def search_movies(query: SearchMoviesQuery) -> SearchPage:
     """Movies matching ``q`` (Chinese or English) and the filters, with highlights,
     the total and genre counts."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from pynamodb.exceptions import PutError
-
+from chalicelib.accounts.models import User
+from chalicelib.booking import catalogue
 from chalicelib.booking.models import Coupon, UserCoupon
 from chalicelib.booking.rules import (
     CouponRecordStatus,
@@ -16,8 +15,10 @@ from chalicelib.booking.rules import (
     coupon_problem,
     discount_for,
 )
+from chalicelib.booking.schemas import IssuedCouponOut, MyCouponOut, coupon_out
 from chalicelib.core import clock
-from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.dynamo import conditionally, get_or_none
+from chalicelib.core.errors import UnknownReference
 from chalicelib.core.pagination import Page, PageQuery, paginate
 
 
@@ -36,29 +37,23 @@ def terms_of(coupon: Coupon) -> CouponTerms:
 
 
 def coupon_for(user_id: str, coupon_id: str) -> tuple[CouponTerms, str]:
-    """The terms and this user's record status; 422 when the coupon was not issued to them."""
-    try:
-        record = UserCoupon.get(user_id, coupon_id, consistent_read=True)
-        coupon = Coupon.get(coupon_id)
-    except (UserCoupon.DoesNotExist, Coupon.DoesNotExist) as exc:
-        raise ValidationFailed.single("coupon_id", "no such coupon in your account") from exc
+    """The terms and this user's record status; 404 when the coupon was not issued to them."""
+    record = get_or_none(UserCoupon, user_id, coupon_id, consistent_read=True)
+    coupon = get_or_none(Coupon, coupon_id) if record else None
+    if record is None or coupon is None:
+        raise UnknownReference("coupon_id", "no such coupon in your account")
     return terms_of(coupon), record.status
 
 
 def _require_known(user_ids: list[str], movie_id: str | None) -> None:
     """Issue nothing unless every user (and the movie, for a movie coupon) exists."""
-    from chalicelib.accounts.models import User
-    from chalicelib.catalog.models import Movie
-
     wanted = list(dict.fromkeys(user_ids))
     found = {user.user_id for user in User.batch_get(wanted, attributes_to_get=["user_id"])}
     unknown = [user_id for user_id in wanted if user_id not in found]
     if unknown:
-        raise ValidationFailed(
-            [{"field": "user_ids", "message": f"no such user: {', '.join(unknown[:10])}"}]
-        )
-    if movie_id is not None and Movie.count(movie_id, limit=1) == 0:
-        raise ValidationFailed.single("movie_id", "no such movie")
+        raise UnknownReference("user_ids", f"no such user: {', '.join(unknown[:10])}")
+    if movie_id is not None and not catalogue.movie_exists(movie_id):
+        raise UnknownReference("movie_id", "no such movie")
 
 
 def create_coupon(
@@ -75,7 +70,7 @@ def create_coupon(
     movie_id: str | None = None,
     currency: str = "cny",
     coupon_id: str | None = None,
-) -> dict[str, Any]:
+) -> IssuedCouponOut:
     """Create the definition, then one unused record per user (an existing record, perhaps
     already used, is left alone: issuing twice does not hand out a second use)."""
     _require_known(user_ids, movie_id)
@@ -105,28 +100,13 @@ def create_coupon(
             valid_until=int(valid_until.timestamp()),
             issued_at=now,
         )
-        try:
-            record.save(condition=UserCoupon.user_id.does_not_exist())
-            issued += 1
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-    return {**public(coupon), "issued_to": issued}
+        issued += _issue(record)
+    return IssuedCouponOut(**dict(coupon_out(coupon)), issued_to=issued)
 
 
-def public(coupon: Coupon) -> dict[str, Any]:
-    return {
-        "coupon_id": coupon.coupon_id,
-        "name": coupon.name,
-        "kind": coupon.kind,
-        "amount_off": int(coupon.amount_off),
-        "min_subtotal": int(coupon.min_subtotal),
-        "percent_off": int(coupon.percent_off),
-        "movie_id": coupon.movie_id,
-        "currency": coupon.currency,
-        "valid_from": clock.isoformat(coupon.valid_from),
-        "valid_until": clock.isoformat(coupon.valid_until),
-    }
+def _issue(record: UserCoupon) -> bool:
+    """Write a user's record of a coupon unless they already have one."""
+    return conditionally(lambda: record.save(condition=UserCoupon.user_id.does_not_exist()))
 
 
 def my_coupons(
@@ -135,7 +115,7 @@ def my_coupons(
     subtotal: int | None,
     movie_id: str | None,
     currency: str | None,
-) -> Page[dict[str, Any]]:
+) -> Page[MyCouponOut]:
     """Unused, unexpired coupons of the user, each with whether it applies to the order
     described by ``subtotal`` / ``movie_id`` / ``currency`` (when given) and how much."""
     now = clock.now()
@@ -158,7 +138,7 @@ def my_coupons(
         if coupon is None:
             continue
         terms = terms_of(coupon)
-        item: dict[str, Any] = {**public(coupon), "status": record.status}
+        discount: int | None = None
         if subtotal is not None:
             problem = coupon_problem(
                 terms,
@@ -168,11 +148,16 @@ def my_coupons(
                 currency or terms.currency,
                 now,
             )
-            item["eligible"] = problem is None
-            item["reason"] = problem
-            item["discount"] = 0 if problem else discount_for(terms, subtotal)
+            discount = 0 if problem else discount_for(terms, subtotal)
         else:
-            item["eligible"] = now >= terms.valid_from
-            item["reason"] = None if item["eligible"] else "the coupon is not valid yet"
-        items.append(item)
-    return Page[dict[str, Any]](items=items, next_cursor=records.next_cursor)
+            problem = None if now >= terms.valid_from else "the coupon is not valid yet"
+        items.append(
+            MyCouponOut(
+                **dict(coupon_out(coupon)),
+                status=record.status,  # only unused ones are read
+                eligible=problem is None,
+                reason=problem,
+                discount=discount,
+            )
+        )
+    return Page[MyCouponOut](items=items, next_cursor=records.next_cursor)

@@ -11,8 +11,8 @@ from typing import Any
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.booking.models import Order, Seat, SeatStatus, UserCoupon
-from chalicelib.booking.rules import CouponRecordStatus, SeatState, effective_status
+from chalicelib.booking.models import Order, Seat, UserCoupon
+from chalicelib.booking.rules import CouponRecordStatus, SeatState, SeatStatus, effective_status
 from chalicelib.core.errors import NotFound
 from chalicelib.core.transactions import Transaction
 

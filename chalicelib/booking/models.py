@@ -7,7 +7,6 @@ it never changes) to find a seat's neighbours, then only those seats' items.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,14 +22,9 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
+from chalicelib.booking.catalogue import SeatSpec
+from chalicelib.booking.rules import SeatStatus, TicketStatus
 from chalicelib.core.dynamo import register_table, table_meta
-
-
-class SeatStatus:
-    AVAILABLE = "available"
-    BLOCKED = "blocked"  # never sellable (broken seat, staff hold)
-    HELD = "held"  # by a pending order until hold_expires_at
-    SOLD = "sold"
 
 
 @register_table
@@ -50,17 +44,6 @@ class Seat(Model):
     block_reason = UnicodeAttribute(null=True)  # why staff blocked it (status blocked)
     version = NumberAttribute(default=0)  # +1 on every write: a hold checks its neighbours'
     expires_at = TTLAttribute(null=True)  # DynamoDB deletes seat items after the show
-
-
-@dataclass(frozen=True)
-class SeatSpec:
-    """A seat cell of a hall layout, as the catalogue hands it to booking."""
-
-    seat_id: str
-    row: str
-    row_index: int
-    col: int
-    seat_type: str
 
 
 @register_table
@@ -256,12 +239,6 @@ class UserCoupon(Model):
 
 
 # --- tickets and payments ----------------------------------------------------------------
-
-
-class TicketStatus:
-    VALID = "valid"
-    USED = "used"
-    VOID = "void"  # refunded (its order, or the ticket alone)
 
 
 class TicketsByShowtime(GlobalSecondaryIndex["Ticket"]):

@@ -3,19 +3,20 @@ and the kind, so a repeated webhook queues the same message and the mailer sends
 
 from __future__ import annotations
 
+from chalicelib.accounts.models import User
 from chalicelib.booking.models import Order
+from chalicelib.booking.tickets import tickets_of
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.email import EmailMessage, enqueue
 from chalicelib.core.observability import logger
 
 
 def _address(user_id: str) -> str | None:
-    from chalicelib.accounts.models import User
-
-    try:
-        return str(User.get(user_id).email)
-    except User.DoesNotExist:
+    user = get_or_none(User, user_id)
+    if user is None:
         logger.warning("no e-mail address for a booking notice", extra={"user_id": user_id})
         return None
+    return str(user.email)
 
 
 def _send(order: Order, kind: str, subject: str, text: str) -> bool:
@@ -32,10 +33,8 @@ def _send(order: Order, kind: str, subject: str, text: str) -> bool:
 
 def order_confirmed(order: Order) -> bool:
     """The confirmation with one ticket code per seat."""
-    from chalicelib.booking.tickets import tickets_of
-
     lines = [f"Order {order.number} is paid: {int(order.total)} {order.currency.upper()}."]
-    lines += [f"Seat {t['seat_id']}: {t['code']}" for t in tickets_of(order)]
+    lines += [f"Seat {t.seat_id}: {t.code}" for t in tickets_of(order)]
     return _send(
         order, "order_confirmation", f"Your tickets, order {order.number}", "\n".join(lines)
     )

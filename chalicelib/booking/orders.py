@@ -1,4 +1,4 @@
-"""Order state transitions as DynamoDB transactions, and the order's public shape.
+"""Order state transitions as DynamoDB transactions.
 
 Each transition is conditional on the order's current status (the status machine in
 ``rules``), and moves the seats, the coupon and the tickets in the same transaction.
@@ -7,18 +7,24 @@ Each transition is conditional on the order's current status (the status machine
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.booking import holds
-from chalicelib.booking.models import Order, SeatStatus, Ticket, TicketStatus
-from chalicelib.booking.rules import IllegalTransition, OrderStatus, check_transition
+from chalicelib.booking.models import Order, Ticket
+from chalicelib.booking.rules import (
+    IllegalTransition,
+    OrderStatus,
+    SeatStatus,
+    TicketStatus,
+    check_transition,
+)
+from chalicelib.booking.schemas import OrderInState
 from chalicelib.boxoffice import counters, gate
 from chalicelib.core import clock
-from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
+from chalicelib.core.errors import Conflict
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: a transition retried after re-reading, when a lapsed seat changed hands meanwhile
@@ -26,17 +32,11 @@ ATTEMPTS = 4
 
 
 def load(order_id: str) -> Order:
-    try:
-        return Order.get(order_id, consistent_read=True)
-    except Order.DoesNotExist as exc:
-        raise NotFound("No such order.") from exc
+    return get_or_404(Order, order_id, what="order", consistent_read=True)
 
 
 def find(order_id: str) -> Order | None:
-    try:
-        return Order.get(order_id, consistent_read=True)
-    except Order.DoesNotExist:
-        return None
+    return get_or_none(Order, order_id, consistent_read=True)
 
 
 def by_payment_intent(payment_intent_id: str) -> Order | None:
@@ -65,6 +65,17 @@ def status_update(
     tx.update("order", order, actions, condition=Order.status == order.status)
 
 
+def in_use_update(tx: Transaction, order: Order, now: datetime) -> None:
+    """A check-in puts the order in use: ``paid`` -> ``used``, or ``used`` again when
+    another of its tickets was checked in first."""
+    tx.update(
+        "order",
+        order,
+        [Order.status.set(OrderStatus.USED), Order.updated_at.set(now)],
+        condition=Order.status.is_in(OrderStatus.PAID, OrderStatus.USED),
+    )
+
+
 def end_pending(
     order_id: str, wanted: str, reason: str | None = None, refund_owed: bool = False
 ) -> Order:
@@ -74,7 +85,7 @@ def end_pending(
     for _ in range(ATTEMPTS):
         order = load(order_id)
         if order.status != OrderStatus.PENDING_PAYMENT:
-            raise Conflict(f"The order is {order.status}.", extra={"status": order.status})
+            raise OrderInState(order.status)
         now = clock.now()
         tx = Transaction()
         status_update(tx, order, wanted, now, reason, refund_owed=refund_owed)
@@ -127,25 +138,22 @@ def pay(order: Order, now: datetime) -> None:
 def record_payment_intent(order: Order, payment_intent_id: str) -> Order:
     """Remember the order's PaymentIntent, once, while it is pending. Answers the order as
     it now is: with this intent, with one recorded before, or no longer pending."""
-    try:
-        order.update(
+    recorded = conditionally(
+        lambda: order.update(
             actions=[Order.payment_intent_id.set(payment_intent_id)],
             condition=(Order.status == OrderStatus.PENDING_PAYMENT)
             & Order.payment_intent_id.does_not_exist(),
         )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return load(order.order_id)
-    return order
+    )
+    return order if recorded else load(order.order_id)
 
 
 def claim_refund(order: Order, now_epoch: int, lease_seconds: int) -> bool:
     """The right to refund an ended order's late payment, for one settlement at a time
     (Stripe's idempotency keys lapse after a day; the local stand-in has none). A claim
     left by a crash lapses after ``lease_seconds`` and the next settlement takes it."""
-    try:
-        order.update(
+    return conditionally(
+        lambda: order.update(
             actions=[Order.refund_claimed_at.set(now_epoch)],
             condition=Order.refund_id.does_not_exist()
             & (
@@ -153,18 +161,14 @@ def claim_refund(order: Order, now_epoch: int, lease_seconds: int) -> bool:
                 | (Order.refund_claimed_at < now_epoch - lease_seconds)
             ),
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    )
 
 
 def record_refund(order: Order, refund_id: str, reason: str) -> bool:
     """Note the refund of an ended order's late payment; it leaves the pending index then.
     ``False`` when a concurrent settlement recorded it first (it tells the customer)."""
-    try:
-        order.update(
+    return conditionally(
+        lambda: order.update(
             actions=[
                 Order.refund_id.set(refund_id),
                 Order.status_reason.set(reason),
@@ -173,11 +177,7 @@ def record_refund(order: Order, refund_id: str, reason: str) -> bool:
             ],
             condition=Order.refund_id.does_not_exist(),
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    )
 
 
 def refund(
@@ -225,36 +225,3 @@ def refund(
         except (ConditionFailed, TransactionContended):
             continue
     raise Conflict("The order changed while it was being refunded; try again.")
-
-
-def public(order: Order) -> dict[str, Any]:
-    """The order as the API shows it."""
-    return {
-        "order_id": order.order_id,
-        "number": order.number,
-        "user_id": order.user_id,
-        "showtime_id": order.showtime_id,
-        "movie_id": order.movie_id,
-        "starts_at": clock.isoformat(order.starts_at),
-        "seat_ids": list(order.seat_ids),
-        "lines": [
-            {"seat_id": x.seat_id, "seat_type": x.seat_type, "price": int(x.price)}
-            for x in order.lines
-        ],
-        "coupon_id": order.coupon_id,
-        "subtotal": int(order.subtotal),
-        "discount": int(order.discount),
-        "total": int(order.total),
-        "currency": order.currency,
-        "status": order.status,
-        "status_reason": order.status_reason,
-        "payment_intent_id": order.payment_intent_id,
-        # pending but past its hold: the seats are free again and payment may be refused
-        "hold_expired": order.status == OrderStatus.PENDING_PAYMENT
-        and int(order.hold_expires_at) < clock.epoch_seconds(),
-        "hold_expires_at": clock.isoformat(
-            datetime.fromtimestamp(int(order.hold_expires_at), tz=UTC)
-        ),
-        "created_at": clock.isoformat(order.created_at),
-        "updated_at": clock.isoformat(order.updated_at),
-    }

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from chalicelib.booking.models import Order
 from chalicelib.booking.rules import IntentFacts, signature_time_problem
+from chalicelib.booking.schemas import PaymentOut
 from chalicelib.core import clock
 from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.core.observability import logger
@@ -30,7 +31,7 @@ LIVE_REFUNDS = {"succeeded", "pending", "requires_action"}
 StripeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,255}$")]
 
 
-def create_payment_intent(order: Order) -> dict[str, str]:
+def create_payment_intent(order: Order) -> PaymentOut:
     """One PaymentIntent per order: the order id is the idempotency key, so a retried
     request gets the same intent from Stripe instead of a second one."""
     import stripe
@@ -47,10 +48,10 @@ def create_payment_intent(order: Order) -> dict[str, str]:
     except stripe.StripeError as exc:
         logger.exception("payment intent not created", extra={"order_id": order.order_id})
         raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
-    return {"client_secret": intent.client_secret, "payment_intent_id": intent.id}
+    return PaymentOut(client_secret=intent.client_secret, payment_intent_id=intent.id)
 
 
-def payment_details(payment_intent_id: str) -> dict[str, str]:
+def payment_details(payment_intent_id: str) -> PaymentOut:
     """What the client needs to pay an existing intent (a retried ``POST /orders``)."""
     import stripe
 
@@ -59,7 +60,7 @@ def payment_details(payment_intent_id: str) -> dict[str, str]:
     except stripe.StripeError as exc:
         logger.exception("payment intent not read", extra={"intent": payment_intent_id})
         raise ServiceUnavailable("The payment provider is not reachable; try again.") from exc
-    return {"client_secret": intent.client_secret, "payment_intent_id": intent.id}
+    return PaymentOut(client_secret=intent.client_secret, payment_intent_id=intent.id)
 
 
 def retrieve_intent(payment_intent_id: str) -> IntentFacts | None:

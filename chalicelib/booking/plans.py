@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
-from chalicelib.booking.models import Seat, SeatPlan, SeatSpec, plan_rows
+from chalicelib.booking.catalogue import SeatSpec
+from chalicelib.booking.models import Seat, SeatPlan, plan_rows
 from chalicelib.booking.rules import nearby_seats
 from chalicelib.core.cache import ContainerCache
-from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.dynamo import conditionally, get_or_none
+from chalicelib.core.errors import NotFound, UnknownReference
 
 #: plans kept per container (a 2000-seat plan is about 40 KB)
 CACHED_PLANS = 256
@@ -43,7 +43,7 @@ class Plan:
     def check_known(self, seat_ids: Iterable[str]) -> None:
         unknown = [s for s in seat_ids if s not in self.seats]
         if unknown:
-            raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
+            raise UnknownReference("seat_ids", f"no such seats: {', '.join(unknown)}")
 
     def seat_type(self, seat_id: str) -> str:
         return self.seats[seat_id].seat_type
@@ -63,23 +63,18 @@ def plan_of(showtime_id: str) -> Plan:
 
 
 def _read(showtime_id: str) -> Plan:
-    try:
-        # strongly consistent: the plan may have been written a moment ago elsewhere
-        item = SeatPlan.get(showtime_id, consistent_read=True)
+    # strongly consistent: the plan may have been written a moment ago elsewhere
+    item = get_or_none(SeatPlan, showtime_id, consistent_read=True)
+    if item is not None:
         return Plan.from_rows(showtime_id, item.rows)
-    except SeatPlan.DoesNotExist:
-        pass
     seats = [
         SeatSpec(s.seat_id, s.row, int(s.row_index), int(s.col), s.seat_type)
         for s in Seat.query(showtime_id, consistent_read=True)
     ]
     if not seats:
         raise NotFound("No such showtime.")
-    # A showtime from before seat plans: store its plan once (the seats never move).
-    try:
-        SeatPlan(showtime_id, rows=plan_rows(seats)).save(SeatPlan.showtime_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        # another container stored it first: the same seats
+    # A showtime from before seat plans: store its plan once (the seats never move); when
+    # another container stored it first, it is the same seats.
+    plan = SeatPlan(showtime_id, rows=plan_rows(seats))
+    conditionally(lambda: plan.save(SeatPlan.showtime_id.does_not_exist()))
     return Plan(showtime_id, seats)

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from chalicelib.booking.models import SeatStatus
+
+class SeatStatus:
+    AVAILABLE = "available"
+    BLOCKED = "blocked"  # never sellable (broken seat, staff hold)
+    HELD = "held"  # by a pending order until hold_expires_at
+    SOLD = "sold"
+
+
+class TicketStatus:
+    VALID = "valid"
+    USED = "used"
+    VOID = "void"  # refunded (its order, or the ticket alone)
 
 
 class OrderStatus:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from chalicelib.accounts.tokens import Principal
-from chalicelib.booking import holds, orders, payments, plans, showtimes
+from chalicelib.booking import catalogue, holds, notices, orders, payments, plans, showtimes
 from chalicelib.booking.coupons import coupon_for
 from chalicelib.booking.models import PENDING_KEY, Order, OrderNumber, PriceLineMap
 from chalicelib.booking.rules import (
@@ -35,11 +35,24 @@ from chalicelib.booking.rules import (
     seat_count_problem,
     stranded_seats,
 )
+from chalicelib.booking.schemas import (
+    OrderInState,
+    OrderOut,
+    PlacedOrder,
+    QuoteOut,
+    SeatsUnavailable,
+    StrandedSeats,
+    TicketOut,
+    order_out,
+    quote_out,
+)
 from chalicelib.booking.showtimes import SaleTerms
+from chalicelib.booking.tickets import tickets_of
 from chalicelib.boxoffice import counters, staff
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.idempotency import persistence_layer
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import Page, PageQuery, paginate
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -48,15 +61,6 @@ from chalicelib.core.transactions import ConditionFailed, Transaction, Transacti
 NUMBER_ATTEMPTS = 5
 #: decisions made again when the showtime or a neighbouring seat changed before commit
 DECIDE_ATTEMPTS = 4
-
-
-def _showtime(showtime_id: str) -> Any:
-    from chalicelib.catalog.models import Showtime
-
-    try:
-        return Showtime.get(showtime_id)
-    except Showtime.DoesNotExist as exc:
-        raise NotFound("No such showtime.") from exc
 
 
 def seat_map(showtime_id: str) -> dict[str, Any]:
@@ -105,21 +109,16 @@ def _decide(
         states = holds.read_seats(showtime_id, [*seat_ids, *nearby_ids])
         taken = [s for s in seat_ids if s not in states or not is_free(states[s], now_epoch)]
         if hold and taken:
-            raise Conflict(
-                "Some seats are no longer available.", extra={"unavailable_seats": taken}
-            )
+            raise SeatsUnavailable(taken)
         stranded = stranded_seats(states.values(), seat_ids, now_epoch)
         if stranded:
-            raise Conflict(
-                "This choice would leave a single seat stranded in the row.",
-                extra={"stranded_seats": stranded},
-            )
+            raise StrandedSeats(stranded)
         decisive = [states[s] for s in decisive_seats(states.values(), seat_ids, now_epoch)]
     lines = price_lines(((s, plan.seat_type(s)) for s in seat_ids), terms.prices)
     coupon = coupon_for(user_id, coupon_id) if coupon_id else None
     priced = quote(lines, terms.currency, terms.movie_id, now, coupon)
     if hold and priced.coupon_problem:
-        raise ValidationFailed.single("coupon_id", priced.coupon_problem)
+        raise Conflict(f"The coupon cannot be used: {priced.coupon_problem}.")
     return Decision(terms, priced, decisive)
 
 
@@ -158,15 +157,11 @@ def order_context(showtime_id: str, seat_ids: list[str]) -> tuple[str, str, int 
     return terms.movie_id, terms.currency, subtotal
 
 
-def quote_public(priced: Quote) -> dict[str, Any]:
-    return asdict(priced)
-
-
 def get_quote(
     user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None
-) -> dict[str, Any]:
+) -> QuoteOut:
     _, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=False)
-    return quote_public(priced)
+    return quote_out(priced)
 
 
 def hold_order(
@@ -204,7 +199,7 @@ def place_order(
     seat_ids: list[str],
     coupon_id: str | None,
     order_id: str | None = None,
-) -> dict[str, Any]:
+) -> PlacedOrder:
     """``hold_order``, then ask Stripe for a PaymentIntent (never before the seats are
     held: a slow Stripe must not keep seats undecided).
 
@@ -226,24 +221,24 @@ def place_order(
     return _start_payment(order)
 
 
-def _start_payment(order: Order) -> dict[str, Any]:
+def _start_payment(order: Order) -> PlacedOrder:
     """The order with what the client pays it with: a free order is paid at once; else its
     PaymentIntent, created once and recorded on the order (a resumed attempt reuses it).
     When Stripe cannot be reached the hold stays, so a retry can still resume it; unpaid,
     it lapses like any other."""
     if order.status == OrderStatus.PENDING_PAYMENT and int(order.total) == 0:
         orders.pay(order, clock.now())  # nothing to charge: paid at once
-        return {"order": orders.public(orders.load(order.order_id)), "payment": None}
+        return PlacedOrder(order=order_out(orders.load(order.order_id)), payment=None)
     if order.payment_intent_id:
         payment = payments.payment_details(order.payment_intent_id)
     elif order.status == OrderStatus.PENDING_PAYMENT:
         payment = payments.create_payment_intent(order)
-        order = orders.record_payment_intent(order, payment["payment_intent_id"])
-        if order.payment_intent_id != payment["payment_intent_id"]:
+        order = orders.record_payment_intent(order, payment.payment_intent_id)
+        if order.payment_intent_id != payment.payment_intent_id:
             return _start_payment(order)  # recorded another way meanwhile, or ended
     else:
-        return {"order": orders.public(order), "payment": None}
-    return {"order": orders.public(order), "payment": payment}
+        return PlacedOrder(order=order_out(order), payment=None)
+    return PlacedOrder(order=order_out(order), payment=payment)
 
 
 class _Outdated(Exception):
@@ -318,9 +313,7 @@ def _hold(
             # A seat another order keeps taking right now is as taken as a held one.
             taken = holds.labelled_seats(failed.labels, holds.seat_label)
             if taken:
-                raise Conflict(
-                    "Some seats are no longer available.", extra={"unavailable_seats": taken}
-                ) from failed
+                raise SeatsUnavailable(taken) from failed
             if "coupon" in failed.labels:
                 raise Conflict("The coupon is used or no longer valid.") from failed
             moved = holds.labelled_seats(failed.labels, holds.nearby_label)
@@ -333,9 +326,11 @@ def _hold(
 
 def place_order_once(
     user_id: str, idempotency_key: str, request: dict[str, Any], lambda_context: Any = None
-) -> dict[str, Any]:
+) -> PlacedOrder:
     """``place_order`` behind Powertools idempotency, keyed by (user, Idempotency-Key): a
     repeat with the same body gets the first answer; with another body it is a 422."""
+    # Imported here: Powertools' idempotency (and jmespath) load with the first order
+    # placed in a container, not at every cold start.
     from aws_lambda_powertools.utilities.idempotency import (
         IdempotencyConfig,
         idempotent_function,
@@ -344,8 +339,6 @@ def place_order_once(
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
     )
-
-    from chalicelib.core.idempotency import persistence_layer
 
     config = IdempotencyConfig(
         event_key_jmespath="key",
@@ -361,13 +354,14 @@ def place_order_once(
     )
     def create_order(call: dict[str, Any]) -> dict[str, Any]:
         body = call["body"]
-        return place_order(
+        placed = place_order(
             user_id,
             body["showtime_id"],
             body["seat_ids"],
             body.get("coupon_id"),
             order_id=idempotent_order_id(call["key"]),
         )
+        return placed.model_dump(mode="json")  # what the idempotency record stores
 
     try:
         result: dict[str, Any] = create_order(
@@ -379,7 +373,7 @@ def place_order_once(
         ) from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("A request with this Idempotency-Key is still in progress.") from exc
-    return result
+    return PlacedOrder.model_validate(result)
 
 
 def idempotent_order_id(key: str) -> str:
@@ -394,22 +388,26 @@ def visible_order(order_id: str, principal: Principal) -> Order:
     if order.user_id == principal.user_id:
         return order
     try:
-        staff.at_cinema(principal, _showtime(order.showtime_id).cinema_id)
+        staff.at_cinema(principal, catalogue.showtime(order.showtime_id).cinema_id)
     except Forbidden as exc:
         raise NotFound("No such order.") from exc
     return order
 
 
-def list_orders(user_id: str, page: PageQuery) -> Page[dict[str, Any]]:
+def order_detail(order_id: str, principal: Principal) -> OrderOut:
+    return order_out(visible_order(order_id, principal))
+
+
+def list_orders(user_id: str, page: PageQuery) -> Page[OrderOut]:
     return paginate(
         lambda **kw: Order.by_user.query(user_id, scan_index_forward=False, **kw),
         page,
         scope=f"orders:{user_id}",
-        serialize=orders.public,
+        serialize=order_out,
     )
 
 
-def cancel_order(order_id: str, principal: Principal) -> dict[str, Any]:
+def cancel_order(order_id: str, principal: Principal) -> OrderOut:
     """A pending order any time (seats and coupon back at once); a paid one until the cancel
     deadline before the show (refund through Stripe, then the seats are freed)."""
     order = orders.load(order_id)
@@ -418,28 +416,24 @@ def cancel_order(order_id: str, principal: Principal) -> dict[str, Any]:
     if order.status == OrderStatus.PENDING_PAYMENT:
         if order.payment_intent_id and not payments.cancel_payment_intent(order.payment_intent_id):
             raise Conflict("The payment is already being processed; try again in a moment.")
-        return orders.public(orders.end_pending(order_id, OrderStatus.CANCELLED, "cancelled"))
+        return order_out(orders.end_pending(order_id, OrderStatus.CANCELLED, "cancelled"))
     if order.status != OrderStatus.PAID:
-        raise Conflict(f"A {order.status} order cannot be cancelled.")
+        raise OrderInState(order.status, f"A {order.status} order cannot be cancelled.")
     minutes = get_settings().paid_cancel_minutes
     if not may_cancel_paid(order.starts_at, clock.now(), minutes):
         deadline = clock.isoformat(paid_cancel_deadline(order.starts_at, minutes))
         raise Conflict(f"Paid orders can be cancelled until {deadline}.")
     refund_id = payments.refund_payment(order) if order.payment_intent_id else None
     refunded = orders.refund(order_id, refund_id, "cancelled by the customer")
-    from chalicelib.booking import notices
-
     try:
         notices.order_refunded(refunded)
     except Exception:
         # the refund is done and recorded; a lost notice must not turn that into an error
         logger.exception("refund notice not queued", extra={"order_id": order_id})
-    return orders.public(refunded)
+    return order_out(refunded)
 
 
-def order_tickets(order_id: str, principal: Principal) -> list[dict[str, Any]]:
-    from chalicelib.booking.tickets import tickets_of
-
+def order_tickets(order_id: str, principal: Principal) -> list[TicketOut]:
     order = orders.load(order_id)
     if order.user_id != principal.user_id:
         raise NotFound("No such order.")

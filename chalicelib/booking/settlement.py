@@ -11,7 +11,6 @@ crash at any point, and the order still moves once, with one refund at most.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from chalicelib.booking import notices, orders, payments
 from chalicelib.booking.models import Order, StripeEvent
@@ -22,8 +21,10 @@ from chalicelib.booking.rules import (
     payment_problem,
     settlement_for,
 )
+from chalicelib.booking.schemas import WebhookAck
 from chalicelib.boxoffice import gate
 from chalicelib.core import clock
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.errors import Conflict
 from chalicelib.core.observability import logger
 from chalicelib.core.transactions import ConditionFailed, TransactionContended
@@ -34,15 +35,12 @@ EVENT_MEMORY = timedelta(days=30)
 REFUND_LEASE_SECONDS = 120
 
 
-def handle_stripe_event(payload: bytes, signature: str | None) -> dict[str, Any]:
+def handle_stripe_event(payload: bytes, signature: str | None) -> WebhookAck:
     """A signed Stripe event, once per event id (a replay is acknowledged, changes nothing).
     The id is recorded after the work, so an event whose handling crashed is redone."""
     event = payments.verified_event(payload, signature)
-    try:
-        StripeEvent.get(event.id, consistent_read=True)
-        return {"received": True, "duplicate": True}
-    except StripeEvent.DoesNotExist:
-        pass
+    if get_or_none(StripeEvent, event.id, consistent_read=True) is not None:
+        return WebhookAck(duplicate=True)
     if event.type == "payment_intent.succeeded":
         settle_payment(payments.intent_of(event))
     elif event.type == "payment_intent.payment_failed":
@@ -52,7 +50,7 @@ def handle_stripe_event(payload: bytes, signature: str | None) -> dict[str, Any]
         refunded_through_stripe(payments.charge_intent_of(event))
     now = clock.now()
     StripeEvent(event.id, type=event.type, processed_at=now, expires_at=now + EVENT_MEMORY).save()
-    return {"received": True, "duplicate": False}
+    return WebhookAck(duplicate=False)
 
 
 def settle_payment(payment_intent_id: str) -> str:

@@ -15,9 +15,9 @@ from datetime import datetime
 
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.catalog.models import Showtime
+from chalicelib.booking import catalogue
+from chalicelib.booking.catalogue import Showtime
 from chalicelib.core.cache import ContainerCache
-from chalicelib.core.errors import NotFound
 from chalicelib.core.transactions import Transaction
 
 SHOWTIME = "showtime"  # label of the showtime's check in an order transaction
@@ -55,10 +55,7 @@ def forget(showtime_id: str) -> None:
 
 
 def _read(showtime_id: str) -> SaleTerms:
-    try:
-        showtime = Showtime.get(showtime_id, consistent_read=True)
-    except Showtime.DoesNotExist as exc:
-        raise NotFound("No such showtime.") from exc
+    showtime = catalogue.showtime(showtime_id, consistent_read=True)
     return SaleTerms(
         showtime_id=showtime.showtime_id,
         movie_id=showtime.movie_id,

@@ -9,14 +9,14 @@ was e-mailed with the order; ``GET /orders/{id}/tickets`` always shows it signed
 
 from __future__ import annotations
 
-from typing import Any
-
-from chalicelib.booking.models import Order, Ticket, TicketStatus
-from chalicelib.booking.orders import load
-from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.models import Order, Ticket
+from chalicelib.booking.orders import in_use_update, load
+from chalicelib.booking.rules import OrderStatus, TicketStatus
+from chalicelib.booking.schemas import OrderInState, TicketOut, ticket_out
 from chalicelib.boxoffice import counters
 from chalicelib.core import clock
-from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.dynamo import get_or_404
+from chalicelib.core.errors import BadRequest, Conflict
 from chalicelib.core.signing import InvalidSignature, sign, unsign
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
@@ -39,36 +39,25 @@ def read_code(code: str) -> tuple[str, str, str]:
         raise BadRequest("This is not a genuine ticket code.") from exc
 
 
-def public(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "ticket_id": f"{ticket.order_id}-{ticket.seat_id}",
-        "order_id": ticket.order_id,
-        "seat_id": ticket.seat_id,
-        "showtime_id": ticket.showtime_id,
-        "code": ticket_code(ticket.order_id, ticket.seat_id, ticket.showtime_id),
-        "status": ticket.status,
-        "used_at": clock.isoformat(ticket.used_at) if ticket.used_at else None,
-    }
+def with_code(ticket: Ticket) -> TicketOut:
+    return ticket_out(ticket, ticket_code(ticket.order_id, ticket.seat_id, ticket.showtime_id))
 
 
-def tickets_of(order: Order) -> list[dict[str, Any]]:
+def tickets_of(order: Order) -> list[TicketOut]:
     """The order's tickets, which exist from the moment it is paid."""
     if order.status not in (OrderStatus.PAID, OrderStatus.USED):
-        raise Conflict(
+        raise OrderInState(
+            order.status,
             f"Tickets are issued once an order is paid; this one is {order.status}.",
-            extra={"status": order.status},
         )
-    return [public(t) for t in Ticket.query(order.order_id, consistent_read=True)]
+    return [with_code(t) for t in Ticket.query(order.order_id, consistent_read=True)]
 
 
-def check_in(code: str, staff_id: str) -> dict[str, Any]:
+def check_in(code: str, staff_id: str) -> TicketOut:
     """Mark the ticket used, exactly once: the ticket must be valid and its order paid (or
     already in use by another of its tickets). The order becomes ``used`` with it."""
     order_id, seat_id, showtime_id = read_code(code)
-    try:
-        ticket = Ticket.get(order_id, seat_id, consistent_read=True)
-    except Ticket.DoesNotExist as exc:
-        raise NotFound("No such ticket.") from exc
+    ticket = get_or_404(Ticket, order_id, seat_id, what="ticket", consistent_read=True)
     if ticket.showtime_id != showtime_id:
         raise BadRequest("This is not a genuine ticket code.")
     order = load(order_id)
@@ -84,12 +73,7 @@ def check_in(code: str, staff_id: str) -> dict[str, Any]:
         ],
         condition=Ticket.status == TicketStatus.VALID,
     )
-    tx.update(
-        "order",
-        order,
-        [Order.status.set(OrderStatus.USED), Order.updated_at.set(now)],
-        condition=Order.status.is_in(OrderStatus.PAID, OrderStatus.USED),
-    )
+    in_use_update(tx, order, now)
     counters.add(tx, showtime_id, checked_in=1)
     try:
         tx.commit()
@@ -97,4 +81,4 @@ def check_in(code: str, staff_id: str) -> dict[str, Any]:
         if "ticket" in failed.labels:
             raise Conflict("This ticket has already been used.") from failed
         raise Conflict(f"The order of this ticket is {load(order_id).status}.") from failed
-    return public(Ticket.get(order_id, seat_id, consistent_read=True))
+    return with_code(Ticket.get(order_id, seat_id, consistent_read=True))

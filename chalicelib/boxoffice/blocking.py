@@ -21,16 +21,22 @@ from chalicelib.catalog.cinemas import get_hall
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.schema import Schema
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: seats per request: one transaction holds them all, plus the counter item
 MAX_SEATS = 90
 
 
+class HeldOrSold(Schema):
+    seats: list[str]
+
+
 class SeatsNotBlockable(Conflict):
     """Some of the seats are held or sold (``seats`` names them)."""
 
     slug, title = "seats-not-blockable", "Seats Held or Sold"
+    members = HeldOrSold
 
 
 @dataclass(frozen=True)

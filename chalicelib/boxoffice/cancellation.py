@@ -49,7 +49,7 @@ def cancellation_out(record: Cancellation) -> CancellationOut:
     return CancellationOut(
         showtime_id=record.showtime_id,
         reason=record.reason,
-        cancelled_at=clock.isoformat(record.cancelled_at),
+        cancelled_at=record.cancelled_at,
         cancelled_by=record.cancelled_by,
         status="done" if total is not None and done >= int(total) else "running",
         orders_total=int(total or 0),

@@ -14,11 +14,18 @@ from datetime import datetime
 
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import tickets
-from chalicelib.booking.models import Order, Ticket, TicketStatus
-from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.models import Order, Ticket
+from chalicelib.booking.rules import OrderStatus, TicketStatus
 from chalicelib.boxoffice import counters, staff
 from chalicelib.boxoffice.rules import CheckinRefusal, checkin_refusal, may_undo_checkin
-from chalicelib.boxoffice.schemas import CheckinCounts, CheckinList, StaffTicketOut, staff_ticket
+from chalicelib.boxoffice.schemas import (
+    CheckedIn,
+    CheckinCounts,
+    CheckinList,
+    CurrentStatus,
+    StaffTicketOut,
+    staff_ticket,
+)
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
@@ -27,7 +34,17 @@ from chalicelib.core.transactions import ConditionFailed, Transaction, Transacti
 
 
 class TicketUsed(Conflict):
+    """The ticket was checked in already (when and by whom)."""
+
     slug, title = "ticket-used", "Ticket Already Used"
+    members = CheckedIn
+
+
+class NotCheckedIn(Conflict):
+    """Only a checked-in ticket's check-in can be undone (``status`` names its state)."""
+
+    slug, title = "not-checked-in", "Not Checked In"
+    members = CurrentStatus
 
 
 class TicketVoid(Conflict):
@@ -113,7 +130,7 @@ def undo_check_in(ticket_id: str, principal: Principal) -> StaffTicketOut:
     showtime = _showtime(ticket.showtime_id)
     staff.at_cinema(principal, showtime.cinema_id)
     if ticket.status != TicketStatus.USED or ticket.used_at is None:
-        raise Conflict("This ticket is not checked in.", extra={"status": ticket.status})
+        raise NotCheckedIn("This ticket is not checked in.", extra={"status": ticket.status})
     now = clock.now()
     if not may_undo_checkin(ticket.used_at, now, get_settings().checkin_undo_minutes):
         raise UndoTooLate(

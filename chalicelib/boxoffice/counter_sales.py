@@ -15,8 +15,9 @@ from typing import Any
 
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import holds, orders, service
-from chalicelib.booking.models import Order, OrderNumber, PriceLineMap, Ticket, TicketStatus
-from chalicelib.booking.rules import OrderStatus, Quote, order_number
+from chalicelib.booking.models import Order, OrderNumber, PriceLineMap, Ticket
+from chalicelib.booking.rules import OrderStatus, Quote, TicketStatus, order_number
+from chalicelib.booking.schemas import SeatsUnavailable
 from chalicelib.boxoffice import counters, gate
 from chalicelib.boxoffice.blocking import holds_labels, showtime_at_cinema
 from chalicelib.boxoffice.rules import PaidBy
@@ -27,12 +28,6 @@ from chalicelib.core.transactions import ConditionFailed, Transaction, Transacti
 
 #: fresh order numbers tried when the random part collides
 NUMBER_ATTEMPTS = 5
-
-
-class SeatsTaken(Conflict):
-    """Some seats are not free (``unavailable_seats``)."""
-
-    slug, title = "seats-unavailable", "Seats Unavailable"
 
 
 def counter_order_id(staff_id: str, idempotency_key: str) -> str:
@@ -143,9 +138,7 @@ def _sell(
                 return orders.load(order_id)  # a concurrent retry with this key sold it
             taken = holds_labels(failed.labels)
             if taken:
-                raise SeatsTaken(
-                    "Some seats are no longer available.", extra={"unavailable_seats": taken}
-                ) from failed
+                raise SeatsUnavailable(taken) from failed
             if gate.LABEL in failed.labels:
                 raise Conflict("Sales for this showtime are closed.") from failed
             if "number" not in failed.labels:

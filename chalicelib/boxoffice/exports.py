@@ -14,7 +14,7 @@ import csv
 import io
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
@@ -64,7 +64,8 @@ TICKET_COLUMNS = [
 
 def export_out(export: Export) -> ExportOut:
     done = export.status == "done" and export.object_key
-    url, expires = None, None
+    url: str | None = None
+    expires: datetime | None = None
     if done:
         ttl = get_settings().export_url_ttl_seconds
         url = client("s3").generate_presigned_url(
@@ -72,20 +73,20 @@ def export_out(export: Export) -> ExportOut:
             Params={"Bucket": get_settings().exports_bucket, "Key": export.object_key},
             ExpiresIn=ttl,
         )
-        expires = clock.isoformat(clock.now() + timedelta(seconds=ttl))
+        expires = clock.now() + timedelta(seconds=ttl)
     return ExportOut(
         export_id=export.export_id,
         cinema_id=export.cinema_id,
         kind=export.kind,
-        first_day=export.first_day,
-        last_day=export.last_day,
+        first_day=date.fromisoformat(export.first_day),
+        last_day=date.fromisoformat(export.last_day),
         status=export.status,  # type: ignore[arg-type]
         showtimes_total=len(export.showtime_ids),
         showtimes_done=int(export.showtimes_done or 0),
         rows=int(export.rows or 0),
         url=url,
         url_expires_at=expires,
-        created_at=clock.isoformat(export.created_at),
+        created_at=export.created_at,
     )
 
 

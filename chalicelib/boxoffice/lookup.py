@@ -24,7 +24,6 @@ from chalicelib.boxoffice.schemas import (
     staff_ticket,
 )
 from chalicelib.catalog.models import Showtime
-from chalicelib.core import clock
 
 #: the newest orders of one customer a lookup by e-mail shows
 EMAIL_LOOKUP_LIMIT = 50
@@ -92,13 +91,11 @@ def order_detail(order_id: str, principal: Principal) -> OrderDetail:
 def history(order: Order, ticket_items: list[Ticket]) -> list[HistoryEntry]:
     """What happened, oldest first: from the order, its tickets, the box office's refund
     records and (for a card payment) Stripe's own account of the payment and refunds."""
-    entries = [
-        HistoryEntry(at=clock.isoformat(order.created_at), kind="created", amount=int(order.total))
-    ]
+    entries = [HistoryEntry(at=order.created_at, kind="created", amount=int(order.total))]
     if order.paid_by:
         entries.append(
             HistoryEntry(
-                at=clock.isoformat(order.created_at),
+                at=order.created_at,
                 kind="paid_at_counter",
                 amount=int(order.total),
                 detail=f"{order.paid_by}, sold by {order.sold_by}",
@@ -116,7 +113,7 @@ def history(order: Order, ticket_items: list[Ticket]) -> list[HistoryEntry]:
             continue
         entries.append(
             HistoryEntry(
-                at=clock.isoformat(record.created_at),
+                at=record.created_at,
                 kind="refund",
                 amount=int(record.amount),
                 detail=detail,
@@ -127,7 +124,7 @@ def history(order: Order, ticket_items: list[Ticket]) -> list[HistoryEntry]:
         if ticket.used_at:
             entries.append(
                 HistoryEntry(
-                    at=clock.isoformat(ticket.used_at),
+                    at=ticket.used_at,
                     kind="checked_in",
                     detail=f"seat {ticket.seat_id} by {ticket.checked_in_by}",
                 )
@@ -135,7 +132,7 @@ def history(order: Order, ticket_items: list[Ticket]) -> list[HistoryEntry]:
     if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
         entries.append(
             HistoryEntry(
-                at=clock.isoformat(order.updated_at),
+                at=order.updated_at,
                 kind=order.status,  # type: ignore[arg-type]
                 detail=order.status_reason,
             )

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import holds, orders, payments
-from chalicelib.booking.models import Order, SeatStatus, Ticket, TicketStatus
-from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.models import Order, Ticket
+from chalicelib.booking.rules import OrderStatus, SeatStatus, TicketStatus
 from chalicelib.boxoffice import counters, notices
 from chalicelib.boxoffice.lookup import order_at_cinema
 from chalicelib.boxoffice.models import RefundRecord
@@ -23,7 +23,7 @@ from chalicelib.boxoffice.rules import (
     ticket_id,
     ticket_refund_problem,
 )
-from chalicelib.boxoffice.schemas import RefundOut, staff_order
+from chalicelib.boxoffice.schemas import CurrentStatus, RefundOut, staff_order
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -37,6 +37,7 @@ class OrderNotRefundable(Conflict):
     """The order's status (or its tickets) do not allow this refund (``status`` names it)."""
 
     slug, title = "not-refundable", "Not Refundable"
+    members = CurrentStatus
 
 
 def refund(

@@ -12,7 +12,6 @@ from chalicelib.boxoffice.blocking import showtime_at_cinema
 from chalicelib.boxoffice.counters import Tally
 from chalicelib.boxoffice.rules import day_range_problem
 from chalicelib.boxoffice.schemas import CinemaReport, DayReport, ShowtimeReport, figures
-from chalicelib.core import clock
 from chalicelib.core.errors import ValidationFailed
 
 #: the longest range one report covers
@@ -24,7 +23,7 @@ def showtime_report(showtime_id: str, principal: Principal) -> ShowtimeReport:
     return ShowtimeReport(
         showtime_id=showtime_id,
         cinema_id=showtime.cinema_id,
-        starts_at=clock.isoformat(showtime.starts_at),
+        starts_at=showtime.starts_at,
         currency=showtime.currency,
         cancelled=showtime.cancelled_at is not None,
         figures=figures(counters.tally(showtime_id)),
@@ -48,8 +47,11 @@ def cinema_report(cinema_id: str, first: date, last: date, principal: Principal)
         total = total + tally
     return CinemaReport(
         cinema_id=cinema_id,
-        first_day=first_day,
-        last_day=last_day,
+        first_day=first,
+        last_day=last,
         total=figures(total),
-        days=[DayReport(day=day, figures=figures(tally)) for day, tally in days.items()],
+        days=[
+            DayReport(day=date.fromisoformat(day), figures=figures(tally))
+            for day, tally in days.items()
+        ],
     )

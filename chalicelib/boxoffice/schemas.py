@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.booking.models import Order, Ticket
+from chalicelib.booking.schemas import OrderStatusName
 from chalicelib.booking.tickets import ticket_code
 from chalicelib.boxoffice.counters import Tally
 from chalicelib.boxoffice.rules import PaidBy, ticket_id
 from chalicelib.core import clock
+from chalicelib.core.clock import Timestamp
 from chalicelib.core.ids import Id
+from chalicelib.core.schema import Day, Schema
 
 
-class Body(BaseModel):
+class Body(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+# --- problems' members ----------------------------------------------------------------
+
+
+class CurrentStatus(Schema):
+    status: str = Field(description="The order's or the ticket's status now.")
+
+
+class CheckedIn(Schema):
+    used_at: Timestamp | None
+    checked_in_by: str | None
 
 
 Reason = Field(min_length=1, max_length=500)
@@ -26,14 +41,14 @@ SeatIds = Field(min_length=1, max_length=90)
 # --- tickets and check-in -------------------------------------------------------------
 
 
-class StaffTicketOut(BaseModel):
+class StaffTicketOut(Schema):
     ticket_id: str
     order_id: str
     seat_id: str
     showtime_id: str
     code: str
     status: Literal["valid", "used", "void"]
-    used_at: str | None
+    used_at: Timestamp | None
     checked_in_by: str | None
 
 
@@ -45,22 +60,18 @@ def staff_ticket(ticket: Ticket) -> StaffTicketOut:
         showtime_id=ticket.showtime_id,
         code=ticket_code(ticket.order_id, ticket.seat_id, ticket.showtime_id),
         status=ticket.status,  # type: ignore[arg-type]
-        used_at=clock.isoformat(ticket.used_at) if ticket.used_at else None,
+        used_at=ticket.used_at,
         checked_in_by=ticket.checked_in_by,
     )
 
 
-class CheckinRequest(Body):
-    code: str = Field(min_length=1, max_length=512)
-
-
-class CheckinCounts(BaseModel):
+class CheckinCounts(Schema):
     sold: int
     checked_in: int
     remaining: int
 
 
-class CheckinList(BaseModel):
+class CheckinList(Schema):
     showtime_id: str
     counts: CheckinCounts
     tickets: list[StaffTicketOut]
@@ -69,20 +80,20 @@ class CheckinList(BaseModel):
 # --- orders ---------------------------------------------------------------------------
 
 
-class LineOut(BaseModel):
+class LineOut(Schema):
     seat_id: str
     seat_type: str
     price: int
 
 
-class StaffOrderOut(BaseModel):
+class StaffOrderOut(Schema):
     order_id: str
     number: str
     user_id: str
     showtime_id: str
     cinema_id: str
     movie_id: str
-    starts_at: str
+    starts_at: Timestamp
     seat_ids: list[str]
     lines: list[LineOut]
     subtotal: int
@@ -90,14 +101,14 @@ class StaffOrderOut(BaseModel):
     total: int
     refunded_amount: int
     currency: str
-    status: str
+    status: OrderStatusName
     status_reason: str | None
     channel: Literal["online", "counter"]
     paid_by: str | None  # cash | terminal for a counter sale
     sold_by: str | None
     payment_intent_id: str | None
-    created_at: str
-    updated_at: str
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 def staff_order(order: Order, cinema_id: str) -> StaffOrderOut:
@@ -108,7 +119,7 @@ def staff_order(order: Order, cinema_id: str) -> StaffOrderOut:
         showtime_id=order.showtime_id,
         cinema_id=cinema_id,
         movie_id=order.movie_id,
-        starts_at=clock.isoformat(order.starts_at),
+        starts_at=order.starts_at,
         seat_ids=[str(s) for s in order.seat_ids],
         lines=[
             LineOut(seat_id=x.seat_id, seat_type=x.seat_type, price=int(x.price))
@@ -119,14 +130,14 @@ def staff_order(order: Order, cinema_id: str) -> StaffOrderOut:
         total=int(order.total),
         refunded_amount=int(order.refunded_amount or 0),
         currency=order.currency,
-        status=order.status,
+        status=order.status,  # type: ignore[arg-type]  # written from OrderStatus only
         status_reason=order.status_reason,
         channel="counter" if order.paid_by else "online",
         paid_by=order.paid_by,
         sold_by=order.sold_by,
         payment_intent_id=order.payment_intent_id,
-        created_at=clock.isoformat(order.created_at),
-        updated_at=clock.isoformat(order.updated_at),
+        created_at=order.created_at,
+        updated_at=order.updated_at,
     )
 
 
@@ -145,14 +156,14 @@ class LookupQuery(Body):
         return self
 
 
-class OrderList(BaseModel):
+class OrderList(Schema):
     items: list[StaffOrderOut]
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Schema):
     """One thing that happened to the order's money or tickets, oldest first."""
 
-    at: str
+    at: Timestamp
     kind: Literal[
         "created", "paid", "paid_at_counter", "refund", "checked_in", "cancelled", "expired"
     ]
@@ -161,7 +172,7 @@ class HistoryEntry(BaseModel):
     reference: str | None = None  # the Stripe PaymentIntent or Refund id
 
 
-class OrderDetail(BaseModel):
+class OrderDetail(Schema):
     order: StaffOrderOut
     tickets: list[StaffTicketOut]
     history: list[HistoryEntry]
@@ -176,7 +187,7 @@ class RefundRequest(Body):
     ticket_ids: list[str] | None = Field(default=None, min_length=1, max_length=90)
 
 
-class RefundOut(BaseModel):
+class RefundOut(Schema):
     order: StaffOrderOut
     refunded: int  # what this request paid back
     refund_id: str | None  # Stripe's; None for a counter sale (paid back at the counter)
@@ -195,20 +206,20 @@ class UnblockRequest(Body):
     seat_ids: list[str] = SeatIds
 
 
-class BlockOut(BaseModel):
+class BlockOut(Schema):
     showtime_id: str
     changed: list[str]
     unchanged: list[str]
 
 
-class HallBlockOut(BaseModel):
+class HallBlockOut(Schema):
     """Each future showtime of the hall, blocked (``changed``/``unchanged``) or refused
     (``refused_seats``: held or sold there)."""
 
     showtimes: list[HallShowtimeBlock]
 
 
-class HallShowtimeBlock(BaseModel):
+class HallShowtimeBlock(Schema):
     showtime_id: str
     changed: list[str] = []
     unchanged: list[str] = []
@@ -223,7 +234,7 @@ class CounterSaleRequest(Body):
     paid_by: PaidBy
 
 
-class CounterSaleOut(BaseModel):
+class CounterSaleOut(Schema):
     order: StaffOrderOut
     tickets: list[StaffTicketOut]
 
@@ -231,7 +242,7 @@ class CounterSaleOut(BaseModel):
 # --- reports --------------------------------------------------------------------------
 
 
-class Figures(BaseModel):
+class Figures(Schema):
     capacity: int
     free: int
     held: int
@@ -267,31 +278,31 @@ def figures(tally: Tally) -> Figures:
     )
 
 
-class ShowtimeReport(BaseModel):
+class ShowtimeReport(Schema):
     showtime_id: str
     cinema_id: str
-    starts_at: str
+    starts_at: Timestamp
     currency: str
     cancelled: bool
     figures: Figures
 
 
-class DayReport(BaseModel):
-    day: str
+class DayReport(Schema):
+    day: Day
     figures: Figures
 
 
-class CinemaReport(BaseModel):
+class CinemaReport(Schema):
     cinema_id: str
-    first_day: str
-    last_day: str
+    first_day: Day
+    last_day: Day
     total: Figures
     days: list[DayReport]
 
 
 class RangeQuery(Body):
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 # --- exports --------------------------------------------------------------------------
@@ -299,24 +310,24 @@ class RangeQuery(Body):
 
 class ExportRequest(Body):
     cinema_id: Id
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
     kind: Literal["orders", "tickets"]
 
 
-class ExportOut(BaseModel):
+class ExportOut(Schema):
     export_id: str
     cinema_id: str
     kind: str
-    first_day: str
-    last_day: str
+    first_day: Day
+    last_day: Day
     status: Literal["queued", "running", "done", "failed"]
     showtimes_total: int
     showtimes_done: int
     rows: int
     url: str | None  # presigned, once done
-    url_expires_at: str | None
-    created_at: str
+    url_expires_at: Timestamp | None
+    created_at: Timestamp
 
 
 # --- cancellation ---------------------------------------------------------------------
@@ -326,10 +337,10 @@ class CancelRequest(Body):
     reason: str = Reason
 
 
-class CancellationOut(BaseModel):
+class CancellationOut(Schema):
     showtime_id: str
     reason: str
-    cancelled_at: str
+    cancelled_at: Timestamp
     cancelled_by: str
     status: Literal["running", "done"]
     orders_total: int

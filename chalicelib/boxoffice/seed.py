@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.rules import LoginKind
 from chalicelib.accounts.service import find_user
 from chalicelib.boxoffice.staff import cinema_ids_listed, grant
 from chalicelib.core.config import get_settings
+from chalicelib.core.roles import Role
 
 
 def seed_demo_staff_grants() -> str:

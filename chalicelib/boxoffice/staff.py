@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from chalicelib.accounts import profile
 from chalicelib.accounts.models import User
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import Principal
 from chalicelib.boxoffice.models import StaffGrant
 from chalicelib.catalog.models import LISTED, Cinema
-from chalicelib.core.errors import Forbidden, ValidationFailed
+from chalicelib.core.errors import Forbidden, UnknownReference, ValidationFailed
+from chalicelib.core.roles import Role
 
 #: the roles that act at a cinema they are granted (admin acts at every cinema)
 CINEMA_ROLES = frozenset({Role.STAFF.value, Role.BOX_OFFICE.value})
@@ -73,15 +73,15 @@ def at_cinema(principal: Principal, cinema_id: str) -> StaffMember:
 
 def grant(user_id: str, roles: list[Role], cinema_ids: list[str] | None) -> User:
     """Set a user's roles and the cinemas of a staff/box-office grant (admins do this).
-    Every cinema named must exist (422 otherwise); naming cinemas without a role that
-    acts at one is a 422 too. The cinemas' staff lists follow."""
+    Every cinema named must exist (404 ``unknown-reference`` otherwise); naming cinemas
+    without a role that acts at one is a 422. The cinemas' staff lists follow."""
     if cinema_ids and not {r.value for r in roles} & CINEMA_ROLES:
         raise ValidationFailed.single("cinema_ids", "only a staff or box_office grant has cinemas")
     if cinema_ids:
         found = {c.cinema_id for c in Cinema.batch_get(set(cinema_ids)) if not c.deleted}
         unknown = sorted(set(cinema_ids) - found)
         if unknown:
-            raise ValidationFailed.single("cinema_ids", f"no such cinemas: {', '.join(unknown)}")
+            raise UnknownReference("cinema_ids", f"no such cinemas: {', '.join(unknown)}")
     before = set(profile.get_user(user_id).cinema_ids or ())
     user = profile.set_roles(user_id, roles, cinema_ids)
     after = set(user.cinema_ids or ())

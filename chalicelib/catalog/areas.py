@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from chalicelib.catalog.models import LISTED, Area, AreaLevel, Cinema
-from chalicelib.catalog.schemas import AreaIn, AreaOut, CinemaRef
+from chalicelib.catalog.models import LISTED, Area, Cinema
+from chalicelib.catalog.rules import AreaLevel
+from chalicelib.catalog.schemas import AreaIn, AreaOut, CinemaRef, area_out
 from chalicelib.catalog.support import new_id
-from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.dynamo import get_or_none
+from chalicelib.core.errors import UnknownReference
 
 
 def all_areas() -> dict[str, Area]:
@@ -13,13 +15,10 @@ def all_areas() -> dict[str, Area]:
 
 
 def require_area(area_id: str, level: str, field: str) -> Area:
-    """The area a filter or a body names, which must exist at that level (422 if not)."""
-    try:
-        area = Area.get(area_id)
-    except Area.DoesNotExist:
-        area = None
+    """The area a filter or a body names, which must exist at that level (404 if not)."""
+    area = get_or_none(Area, area_id)
     if area is None or area.level != level:
-        raise ValidationFailed.single(field, f"no {level} {area_id!r}")
+        raise UnknownReference(field, f"no {level} {area_id!r}")
     return area
 
 
@@ -28,24 +27,19 @@ def require_city(city_id: str, field: str = "city") -> Area:
 
 
 def create_area(body: AreaIn) -> AreaOut:
-    parent_level = AreaLevel.PARENT.get(body.level)
-    if parent_level is None and body.parent_id is not None:
-        raise ValidationFailed.single("parent_id", "a province has no parent")
-    if parent_level is not None:
-        if body.parent_id is None:
-            raise ValidationFailed.single("parent_id", f"a {body.level} needs a {parent_level}")
-        require_area(body.parent_id, parent_level, "parent_id")
-    area = Area(new_id(), name=body.name, level=body.level, parent_id=body.parent_id)
+    """A province; a city in a province; a district in a city (404 for a missing parent)."""
+    new = body.root
+    parent_level = AreaLevel.PARENT.get(new.level)
+    if parent_level is not None and new.parent_id is not None:
+        require_area(new.parent_id, parent_level, "parent_id")
+    area = Area(new_id(), name=new.name, level=new.level, parent_id=new.parent_id)
     area.save(condition=Area.area_id.does_not_exist())
-    return AreaOut(area_id=area.area_id, name=area.name, level=area.level, parent_id=area.parent_id)
+    return area_out(area)
 
 
 def area_tree() -> list[AreaOut]:
     """Provinces > cities > districts, each city with its (live) cinemas."""
-    nodes = {
-        a.area_id: AreaOut(area_id=a.area_id, name=a.name, level=a.level, parent_id=a.parent_id)
-        for a in all_areas().values()
-    }
+    nodes = {a.area_id: area_out(a) for a in all_areas().values()}
     for cinema in Cinema.by_listed.query(LISTED):
         city = nodes.get(cinema.city_id)
         if city is not None:

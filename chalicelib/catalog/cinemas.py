@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pynamodb.exceptions import PynamoDBException
-
-from chalicelib.booking.models import SeatSpec
 from chalicelib.catalog.areas import require_area, require_city
-from chalicelib.catalog.models import LISTED, AreaLevel, Cinema, Hall, Showtime
-from chalicelib.catalog.rules import Cell, Row, RuleViolation, seat_types, validate_layout
+from chalicelib.catalog.models import LISTED, Cinema, Hall, Showtime
+from chalicelib.catalog.rules import AreaLevel, RuleViolation, SeatSpec, validate_layout
 from chalicelib.catalog.schemas import (
     CinemaIn,
     CinemaOut,
@@ -18,29 +13,19 @@ from chalicelib.catalog.schemas import (
     HallOut,
     HallPatch,
     Layout,
+    cinema_out,
+    hall_out,
+    layout_rows,
+    layout_seats,
 )
-from chalicelib.catalog.support import condition_failed, new_id, withdraw_future_showtimes
+from chalicelib.catalog.support import new_id, withdraw_future_showtimes
 from chalicelib.core import clock
-from chalicelib.core.errors import NotFound, ValidationFailed
-
-
-def cinema_out(cinema: Cinema, halls: list[HallOut] | None = None) -> CinemaOut:
-    return CinemaOut(
-        cinema_id=cinema.cinema_id,
-        name=cinema.name,
-        city_id=cinema.city_id,
-        district_id=cinema.district_id,
-        address=cinema.address,
-        phone=cinema.phone,
-        halls=halls,
-    )
+from chalicelib.core.dynamo import conditionally, get_or_404
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 
 
 def live_cinema(cinema_id: str) -> Cinema:
-    try:
-        cinema = Cinema.get(cinema_id)
-    except Cinema.DoesNotExist as exc:
-        raise NotFound("No such cinema.") from exc
+    cinema = get_or_404(Cinema, cinema_id, what="cinema")
     if cinema.deleted:
         raise NotFound("No such cinema.")
     return cinema
@@ -51,7 +36,7 @@ def _check_place(city_id: str, district_id: str | None) -> None:
     if district_id is not None:
         district = require_area(district_id, AreaLevel.DISTRICT, "district_id")
         if district.parent_id != city_id:
-            raise ValidationFailed.single("district_id", "the district is not in that city")
+            raise Conflict("The district is not in that city.")
 
 
 def create_cinema(body: CinemaIn) -> CinemaOut:
@@ -74,14 +59,10 @@ def create_cinema(body: CinemaIn) -> CinemaOut:
 
 def update_cinema(cinema_id: str, body: CinemaPatch) -> CinemaOut:
     cinema = live_cinema(cinema_id)
-    sent = body.model_fields_set
-    for required in ("name", "city_id", "address"):
-        if required in sent and getattr(body, required) is None:
-            raise ValidationFailed.single(required, "may not be null")
-    for name in ("name", "city_id", "district_id", "address", "phone"):
-        if name in sent:
-            setattr(cinema, name, getattr(body, name))
-    if {"city_id", "district_id"} & sent:
+    changes = body.changes()
+    for name, value in changes.items():
+        setattr(cinema, name, value)
+    if {"city_id", "district_id"} & set(changes):
         _check_place(cinema.city_id, cinema.district_id)
     cinema.updated_at = clock.now()
     _save_live(cinema)
@@ -89,12 +70,8 @@ def update_cinema(cinema_id: str, body: CinemaPatch) -> CinemaOut:
 
 
 def _save_live(cinema: Cinema) -> None:
-    try:
-        cinema.save(condition=Cinema.deleted == False)  # noqa: E712
-    except PynamoDBException as exc:
-        if condition_failed(exc):
-            raise NotFound("No such cinema.") from exc
-        raise
+    if not conditionally(lambda: cinema.save(condition=Cinema.deleted == False)):  # noqa: E712
+        raise NotFound("No such cinema.")
 
 
 def delete_cinema(cinema_id: str) -> None:
@@ -116,16 +93,8 @@ def get_cinema(cinema_id: str) -> CinemaOut:
 # --- halls ----------------------------------------------------------------------------
 
 
-def layout_rows(layout: Layout | dict[str, Any]) -> list[Row]:
-    model = layout if isinstance(layout, Layout) else Layout.model_validate(layout)
-    return [
-        (row.label, [Cell(c.seat_id, c.type) if c else None for c in row.cells])
-        for row in model.rows
-    ]
-
-
 def hall_seats(hall: Hall) -> list[SeatSpec]:
-    return validate_layout(layout_rows(hall.layout))
+    return layout_seats(hall.layout)
 
 
 def _validated(layout: Layout) -> list[SeatSpec]:
@@ -133,18 +102,6 @@ def _validated(layout: Layout) -> list[SeatSpec]:
         return validate_layout(layout_rows(layout))
     except RuleViolation as exc:
         raise ValidationFailed.single(exc.field, exc.message) from exc
-
-
-def hall_out(hall: Hall) -> HallOut:
-    layout = Layout.model_validate(hall.layout)
-    return HallOut(
-        hall_id=hall.hall_id,
-        cinema_id=hall.cinema_id,
-        name=hall.name,
-        seat_count=int(hall.seat_count),
-        seat_types=sorted(seat_types(validate_layout(layout_rows(layout)))),
-        layout=layout,
-    )
 
 
 def create_hall(cinema_id: str, body: HallIn) -> HallOut:
@@ -165,10 +122,11 @@ def create_hall(cinema_id: str, body: HallIn) -> HallOut:
 
 
 def get_hall(hall_id: str) -> Hall:
-    try:
-        return Hall.get(hall_id)
-    except Hall.DoesNotExist as exc:
-        raise NotFound("No such hall.") from exc
+    return get_or_404(Hall, hall_id, what="hall")
+
+
+def hall_detail(hall_id: str) -> HallOut:
+    return hall_out(get_hall(hall_id))
 
 
 def update_hall(hall_id: str, body: HallPatch) -> HallOut:
@@ -176,12 +134,13 @@ def update_hall(hall_id: str, body: HallPatch) -> HallOut:
     hall = get_hall(hall_id)
     live_cinema(hall.cinema_id)
     actions = []
-    if body.name is not None:
-        hall.name = body.name
-        actions.append(Hall.name.set(body.name))
-    if body.layout is not None:
-        seats = _validated(body.layout)
-        hall.layout = body.layout.model_dump(mode="json")
+    changes = body.changes()
+    if "name" in changes:
+        hall.name = changes["name"]
+        actions.append(Hall.name.set(hall.name))
+    if "layout" in changes:
+        seats = _validated(changes["layout"])
+        hall.layout = changes["layout"].model_dump(mode="json")
         hall.seat_count = len(seats)
         actions += [Hall.layout.set(hall.layout), Hall.seat_count.set(len(seats))]
     if actions:

@@ -37,17 +37,6 @@ def _index_meta(name: str) -> Any:
     return type("Meta", (), {"index_name": name, "projection": AllProjection()})
 
 
-class MovieStatus:
-    COMING = "coming"
-    SHOWING = "showing"
-    ENDED = "ended"
-    ALL = (COMING, SHOWING, ENDED)
-
-
-FORMATS = ("2D", "3D", "IMAX")
-SEAT_TYPES = ("standard", "vip", "couple-left", "couple-right", "wheelchair")
-CAST_ROLES = ("director", "actor", "writer")
-
 #: value of ``listed`` on every live (not soft-deleted) movie / cinema
 LISTED = "1"
 
@@ -138,13 +127,6 @@ class Genre(Model):
     created_at = UTCDateTimeAttribute()
 
     by_kind = GenreKindIndex()
-
-
-class AreaLevel:
-    PROVINCE = "province"
-    CITY = "city"
-    DISTRICT = "district"
-    PARENT = {CITY: PROVINCE, DISTRICT: CITY}
 
 
 @register_table

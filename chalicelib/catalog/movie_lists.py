@@ -20,12 +20,11 @@ from datetime import date
 from typing import Any
 
 from chalicelib.catalog.areas import require_city
-from chalicelib.catalog.genres import all_genres, genre_and_descendants
+from chalicelib.catalog.genres import genre_and_descendants, genre_names
 from chalicelib.catalog.listing import SortKey, keyset_page, scope_of
-from chalicelib.catalog.models import LISTED, Movie, MovieGenre, MovieStatus
-from chalicelib.catalog.movies import current_status, movie_out
-from chalicelib.catalog.rules import rating_average
-from chalicelib.catalog.schemas import MovieOut, MovieQuery
+from chalicelib.catalog.models import LISTED, Movie, MovieGenre
+from chalicelib.catalog.rules import MovieStatus, rating_average
+from chalicelib.catalog.schemas import MovieOut, MovieQuery, current_status, movie_out
 from chalicelib.catalog.showtime_lists import movie_ids_showing
 from chalicelib.catalog.support import local_today
 from chalicelib.core.pagination import Page, paginate
@@ -93,7 +92,7 @@ def _newest_first(query: MovieQuery) -> Page[MovieOut]:
     """The home page's list (every movie, or one year's, newest first) pages straight
     through the ``by_release`` index: no candidate set in memory."""
     range_condition = _year_range(query.year) if query.year else None
-    genres = all_genres()
+    genres = genre_names()
     return paginate(
         lambda **kw: Movie.by_release.query(
             LISTED, range_condition, scan_index_forward=False, **kw
@@ -114,7 +113,7 @@ def list_movies(query: MovieQuery) -> Page[MovieOut]:
     showing = movie_ids_showing(query.city, query.date) if query.city or query.date else None
     unique = {m.movie_id: m for m in _candidates(query, showing)}
     movies = [m for m in unique.values() if _matches(m, query)]
-    genres = all_genres()
+    genres = genre_names()
     return keyset_page(
         movies,
         sort_key(query.sort),

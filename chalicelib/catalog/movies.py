@@ -9,31 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PynamoDBException
-
-from chalicelib.catalog.genres import all_genres
-from chalicelib.catalog.models import (
-    LISTED,
-    CastMember,
-    Genre,
-    Movie,
-    MovieGenre,
-    MovieStatus,
-    Showtime,
+from chalicelib.catalog.genres import all_genres, genre_names
+from chalicelib.catalog.models import LISTED, CastMember, Movie, MovieGenre, Showtime
+from chalicelib.catalog.rules import MovieStatus
+from chalicelib.catalog.schemas import (
+    CastIn,
+    MovieIn,
+    MovieOut,
+    MoviePatch,
+    current_status,
+    movie_out,
 )
-from chalicelib.catalog.rules import derive_status, rating_average
-from chalicelib.catalog.schemas import CastOut, GenreRef, MovieIn, MovieOut, MoviePatch
-from chalicelib.catalog.support import (
-    condition_failed,
-    local_today,
-    media_url,
-    new_id,
-    withdraw_future_showtimes,
-)
+from chalicelib.catalog.support import local_today, new_id, withdraw_future_showtimes
 from chalicelib.core import clock
-from chalicelib.core.config import get_settings
-from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.dynamo import conditionally, get_or_404
+from chalicelib.core.errors import NotFound, UnknownReference, ValidationFailed
 from chalicelib.core.transactions import ConditionFailed, Transaction
+from chalicelib.media.uploads import key_prefix, mark_attached, uploaded_object
 
 #: fields a PATCH may set, copied as they are (others need conversion or checks)
 PLAIN_FIELDS = (
@@ -50,49 +42,6 @@ PLAIN_FIELDS = (
 )
 
 
-def current_status(movie: Movie) -> str:
-    return derive_status(
-        movie.release_date,
-        movie.showing_until,
-        movie.status_pinned,
-        local_today(),
-        get_settings().movie_showing_days,
-    )
-
-
-def movie_out(movie: Movie, genres: dict[str, Genre] | None = None) -> MovieOut:
-    genres = all_genres() if genres is None else genres
-    return MovieOut(
-        movie_id=movie.movie_id,
-        title=movie.title,
-        original_title=movie.original_title,
-        genre_ids=list(movie.genre_ids),
-        genres=[GenreRef(genre_id=g, name=genres[g].name) for g in movie.genre_ids if g in genres],
-        formats=list(movie.formats),
-        countries=list(movie.countries),
-        languages=list(movie.languages),
-        duration=int(movie.duration),
-        release_date=movie.release_date,
-        showing_until=movie.showing_until,
-        status=current_status(movie),
-        status_pinned=movie.status_pinned,
-        synopsis=movie.synopsis,
-        poster_key=movie.poster_key,
-        poster_url=media_url(movie.poster_key),
-        still_keys=list(movie.still_keys),
-        still_urls=[u for u in (media_url(k) for k in movie.still_keys) if u],
-        cast=[CastOut(person=c.person, role=c.role, character=c.character) for c in movie.cast],
-        age_rating=movie.age_rating,
-        is_banner=bool(movie.is_banner),
-        want_count=int(movie.want_count),
-        view_count=int(movie.view_count),
-        rating_count=int(movie.rating_count),
-        rating_average=rating_average(int(movie.rating_sum), int(movie.rating_count)),
-        created_at=movie.created_at,
-        updated_at=movie.updated_at,
-    )
-
-
 def _check_dates(movie: Movie) -> None:
     if movie.showing_until and movie.showing_until < movie.release_date:
         raise ValidationFailed.single("showing_until", "must not be before the release date")
@@ -102,15 +51,13 @@ def _require_genres(genre_ids: list[str]) -> None:
     known = all_genres()
     for i, gid in enumerate(genre_ids):
         if gid not in known:
-            raise ValidationFailed.single(f"genre_ids.{i}", f"no genre {gid!r}")
+            raise UnknownReference(f"genre_ids.{i}", f"no genre {gid!r}")
 
 
 def _require_media(field: str, kind: str, key: str) -> None:
     """A key is only recorded once the object is in the bucket under that kind's prefix."""
-    from chalicelib.media.uploads import key_prefix, mark_attached, uploaded_object
-
     if not key.startswith(key_prefix(kind, "")) or uploaded_object(kind, key) is None:
-        raise ValidationFailed.single(field, f"no uploaded {kind} {key!r}")
+        raise UnknownReference(field, f"no uploaded {kind} {key!r}")
     mark_attached(key)
 
 
@@ -121,8 +68,8 @@ def _check_media(poster_key: str | None, still_keys: list[str]) -> None:
         _require_media(f"still_keys.{i}", "still", key)
 
 
-def _cast(body: MovieIn | MoviePatch) -> list[CastMember]:
-    return [CastMember(person=c.person, role=c.role, character=c.character) for c in body.cast]
+def _cast(cast: list[CastIn]) -> list[CastMember]:
+    return [CastMember(person=c.person, role=c.role, character=c.character) for c in cast]
 
 
 def create_movie(body: MovieIn) -> MovieOut:
@@ -145,7 +92,7 @@ def create_movie(body: MovieIn) -> MovieOut:
         synopsis=body.synopsis,
         poster_key=body.poster_key,
         still_keys=body.still_keys,
-        cast=_cast(body),
+        cast=_cast(body.cast),
         age_rating=body.age_rating,
         is_banner=body.is_banner,
         listed=LISTED,
@@ -159,36 +106,32 @@ def create_movie(body: MovieIn) -> MovieOut:
     for gid in genre_ids:
         tx.put(f"genre:{gid}", MovieGenre(gid, movie.movie_id))
     tx.commit()
-    return movie_out(movie)
+    return movie_out(movie, genre_names())
 
 
 def _live_movie(movie_id: str) -> Movie:
-    try:
-        movie = Movie.get(movie_id, consistent_read=True)
-    except Movie.DoesNotExist as exc:
-        raise NotFound("No such movie.") from exc
+    movie = get_or_404(Movie, movie_id, what="movie", consistent_read=True)
     if movie.deleted:
         raise NotFound("No such movie.")
     return movie
 
 
 def get_movie(movie_id: str) -> MovieOut:
-    return movie_out(_live_movie(movie_id))
+    return movie_out(_live_movie(movie_id), genre_names())
 
 
 def open_movie(movie_id: str) -> MovieOut:
     """The detail page: one conditional ADD counts the view and returns the movie."""
     movie = Movie(movie_id)
-    try:
-        movie.update(
+    counted = conditionally(
+        lambda: movie.update(
             actions=[Movie.view_count.add(1)],
             condition=Movie.movie_id.exists() & (Movie.deleted == False),  # noqa: E712
         )
-    except PynamoDBException as exc:
-        if condition_failed(exc):
-            raise NotFound("No such movie.") from exc
-        raise
-    return movie_out(movie)
+    )
+    if not counted:
+        raise NotFound("No such movie.")
+    return movie_out(movie, genre_names())
 
 
 def _set_or_remove(attr: Any, value: Any) -> Any:
@@ -197,39 +140,33 @@ def _set_or_remove(attr: Any, value: Any) -> Any:
 
 def update_movie(movie_id: str, body: MoviePatch) -> MovieOut:
     movie = _live_movie(movie_id)
-    sent = body.model_fields_set
-    for required in ("title", "duration", "release_date"):
-        if required in sent and getattr(body, required) is None:
-            raise ValidationFailed.single(required, "may not be null")
+    changes = body.changes()
     actions = []
     for name in PLAIN_FIELDS:
-        if name in sent:
-            value = getattr(body, name)
+        if name in changes:
+            value = changes[name]
             if name == "formats":
                 value = list(dict.fromkeys(value))
             setattr(movie, name, value)
             actions.append(_set_or_remove(getattr(Movie, name), value))
     for name in ("release_date", "showing_until"):
-        if name in sent:
-            day = getattr(body, name)
+        if name in changes:
+            day = changes[name]
             setattr(movie, name, day.isoformat() if day else None)
             actions.append(_set_or_remove(getattr(Movie, name), getattr(movie, name)))
-    if "cast" in sent:
-        movie.cast = _cast(body)
+    if "cast" in changes:
+        movie.cast = _cast(changes["cast"])
         actions.append(Movie.cast.set(movie.cast))
-    _check_media(
-        body.poster_key if "poster_key" in sent else None,
-        body.still_keys if "still_keys" in sent else [],
-    )
-    if "poster_key" in sent:
-        movie.poster_key = body.poster_key
-        actions.append(_set_or_remove(Movie.poster_key, body.poster_key))
-    if "still_keys" in sent:
-        movie.still_keys = body.still_keys
-        actions.append(Movie.still_keys.set(body.still_keys))
+    _check_media(changes.get("poster_key"), changes.get("still_keys", []))
+    if "poster_key" in changes:
+        movie.poster_key = changes["poster_key"]
+        actions.append(_set_or_remove(Movie.poster_key, movie.poster_key))
+    if "still_keys" in changes:
+        movie.still_keys = changes["still_keys"]
+        actions.append(Movie.still_keys.set(movie.still_keys))
     old_genres, new_genres = set(movie.genre_ids), set(movie.genre_ids)
-    if "genre_ids" in sent:
-        genre_ids = list(dict.fromkeys(body.genre_ids))
+    if "genre_ids" in changes:
+        genre_ids = list(dict.fromkeys(changes["genre_ids"]))
         _require_genres(genre_ids)
         new_genres = set(genre_ids)
         movie.genre_ids = genre_ids
@@ -288,13 +225,15 @@ def refresh_movie_statuses(now: datetime) -> int:
         status = current_status(movie)
         if status == movie.status:
             continue
-        try:
-            movie.update(
-                actions=[Movie.status.set(status)],
-                condition=(Movie.status == movie.status) & (Movie.deleted == False),  # noqa: E712
-            )
-            moved += 1
-        except PynamoDBException as exc:
-            if not condition_failed(exc):
-                raise
+        moved += _move_status(movie, status)
     return moved
+
+
+def _move_status(movie: Movie, status: str) -> bool:
+    """Move one movie to ``status``, unless it moved (or was deleted) meanwhile."""
+    return conditionally(
+        lambda: movie.update(
+            actions=[Movie.status.set(status)],
+            condition=(Movie.status == movie.status) & (Movie.deleted == False),  # noqa: E712
+        )
+    )

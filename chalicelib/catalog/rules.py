@@ -8,10 +8,26 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from chalicelib.booking.models import SeatSpec
-from chalicelib.catalog.models import MovieStatus
-
 COUPLE_LEFT, COUPLE_RIGHT = "couple-left", "couple-right"
+
+
+class MovieStatus:
+    COMING = "coming"
+    SHOWING = "showing"
+    ENDED = "ended"
+    ALL = (COMING, SHOWING, ENDED)
+
+
+class AreaLevel:
+    PROVINCE = "province"
+    CITY = "city"
+    DISTRICT = "district"
+    PARENT = {CITY: PROVINCE, DISTRICT: CITY}
+
+
+FORMATS = ("2D", "3D", "IMAX")
+SEAT_TYPES = ("standard", "vip", COUPLE_LEFT, COUPLE_RIGHT, "wheelchair")
+CAST_ROLES = ("director", "actor", "writer")
 
 
 class RuleViolation(ValueError):
@@ -80,6 +96,18 @@ def creates_cycle(parent_of: Mapping[str, str | None], node: str, new_parent: st
 
 
 # --- halls ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeatSpec:
+    """A seat cell of a hall layout: where it is and what it is. Booking sells seats
+    shaped like this (``chalicelib.booking`` reads them through its catalogue port)."""
+
+    seat_id: str
+    row: str
+    row_index: int
+    col: int
+    seat_type: str
 
 
 @dataclass(frozen=True)

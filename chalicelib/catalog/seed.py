@@ -1,21 +1,18 @@
 """Demo catalogue for ``make dev``: genres, 20 movies, two cities, three cinemas with two
-halls each, and a week of showtimes. Written through the services (so it obeys every
-rule), once: a catalogue that already has genres is left alone.
+halls each. Written through the services (so it obeys every rule), once: a catalogue that
+already has genres is left alone. (Booking's seeder schedules a week of showtimes in
+those halls and opens their seats.)
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from chalicelib.catalog import areas, cinemas, genres, movies, showtimes
+from chalicelib.catalog import areas, cinemas, genres, movies
 from chalicelib.catalog.models import Genre
-from chalicelib.catalog.schemas import AreaIn, CinemaIn, GenreIn, HallIn, MovieIn, ShowtimeIn
+from chalicelib.catalog.schemas import AreaIn, CinemaIn, GenreIn, HallIn, MovieIn
 from chalicelib.catalog.support import local_today
-from chalicelib.core import clock
-from chalicelib.core.config import get_settings
 
 GENRES = {
     "剧情": ["犯罪", "爱情", "传记"],
@@ -90,11 +87,6 @@ PLACES: dict[tuple[str, str], dict[str, list[tuple[Any, ...]]]] = {
     },
 }  # fmt: skip
 
-PRICES = {"standard": 4500, "vip": 6500, "couple-left": 5500, "couple-right": 5500,
-          "wheelchair": 3500}  # fmt: skip
-SHOW_TIMES = (time(11, 0), time(15, 0), time(19, 30))
-DAYS = 7
-
 
 def demo_layout(rows: int, side: int, centre: int) -> dict[str, Any]:
     """Side block, aisle, centre block, aisle, side block; VIP in the middle rows of the
@@ -127,10 +119,8 @@ def _seed_genres() -> dict[str, str]:
     return ids
 
 
-def _seed_movies(genre_ids: dict[str, str]) -> list[tuple[str, list[str], list[str], int]]:
-    """Creates the movies; returns (id, formats, languages, minutes) of those now showing."""
+def _seed_movies(genre_ids: dict[str, str]) -> None:
     today = local_today()
-    showing = []
     for title, original, names, formats, countries, languages, minutes, release, cast in MOVIES:
         released = release if isinstance(release, date) else today + timedelta(days=release)
         body = MovieIn.model_validate(
@@ -148,21 +138,22 @@ def _seed_movies(genre_ids: dict[str, str]) -> list[tuple[str, list[str], list[s
                 "is_banner": release in (-30, -10, 5),
             }
         )
-        movie = movies.create_movie(body)
-        if movie.status == "showing":
-            showing.append((movie.movie_id, formats, languages, minutes))
-    return showing
+        movies.create_movie(body)
 
 
-def _seed_places() -> list[tuple[str, bool]]:
-    """Creates areas, cinemas and halls; returns (hall id, is IMAX) of every hall."""
+def _seed_places() -> list[str]:
+    """Creates areas, cinemas and halls; returns the halls' ids."""
     halls = []
     for (province, city), districts in PLACES.items():
-        province_id = areas.create_area(AreaIn(name=province, level="province")).area_id
-        city_id = areas.create_area(AreaIn(name=city, level="city", parent_id=province_id)).area_id
+        province_id = areas.create_area(
+            AreaIn.model_validate({"name": province, "level": "province"})
+        ).area_id
+        city_id = areas.create_area(
+            AreaIn.model_validate({"name": city, "level": "city", "parent_id": province_id})
+        ).area_id
         for district, places in districts.items():
             district_id = areas.create_area(
-                AreaIn(name=district, level="district", parent_id=city_id)
+                AreaIn.model_validate({"name": district, "level": "district", "parent_id": city_id})
             ).area_id
             for name, address, phone, hall_specs in places:
                 cinema_id = cinemas.create_cinema(
@@ -178,52 +169,14 @@ def _seed_places() -> list[tuple[str, bool]]:
                     body = HallIn.model_validate(
                         {"name": hall_name, "layout": demo_layout(rows, side, centre)}
                     )
-                    hall = cinemas.create_hall(cinema_id, body)
-                    halls.append((hall.hall_id, "IMAX" in hall_name))
+                    halls.append(cinemas.create_hall(cinema_id, body).hall_id)
     return halls
-
-
-def _seed_hall_week(
-    hall_id: str, imax: bool, showing: list[tuple[str, list[str], list[str], int]], turn: int
-) -> int:
-    zone = ZoneInfo(get_settings().cinema_timezone)
-    today, now, count = local_today(), clock.now(), 0
-    prices = {t: PRICES[t] for t in cinemas.hall_out(cinemas.get_hall(hall_id)).seat_types}
-    for day in range(DAYS):
-        for slot, at in enumerate(SHOW_TIMES):
-            starts_at = datetime.combine(today + timedelta(days=day), at, tzinfo=zone)
-            if starts_at <= now + timedelta(minutes=5):
-                continue
-            movie_id, formats, languages, _ = showing[(turn + day * 3 + slot) % len(showing)]
-            fmt = "IMAX" if imax and "IMAX" in formats else formats[0]
-            body = {
-                "movie_id": movie_id,
-                "hall_id": hall_id,
-                "starts_at": starts_at,
-                "format": fmt,
-                "language": languages[0],
-                "prices": prices,
-            }
-            showtimes.create_showtime(ShowtimeIn.model_validate(body))
-            count += 1
-    return count
 
 
 def seed_demo_catalogue() -> str:
     if next(iter(Genre.by_kind.query("genre", limit=1)), None) is not None:
         return "catalogue already seeded"
     genre_ids = _seed_genres()
-    showing = _seed_movies(genre_ids)
+    _seed_movies(genre_ids)
     halls = _seed_places()
-    # Halls are independent schedules, so their weeks are written in parallel.
-    with ThreadPoolExecutor(max_workers=len(halls)) as pool:
-        counts = list(
-            pool.map(
-                lambda pair: _seed_hall_week(pair[1][0], pair[1][1], showing, pair[0]),
-                enumerate(halls),
-            )
-        )
-    return (
-        f"{len(genre_ids)} genres, {len(MOVIES)} movies, {len(halls)} halls, "
-        f"{sum(counts)} showtimes"
-    )
+    return f"{len(genre_ids)} genres, {len(MOVIES)} movies, {len(halls)} halls"

@@ -7,16 +7,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.catalog.areas import require_city
-from chalicelib.catalog.cinemas import cinema_out, live_cinema
+from chalicelib.catalog.cinemas import live_cinema
 from chalicelib.catalog.listing import keyset_page, scope_of
 from chalicelib.catalog.models import LISTED, Cinema, Movie, Showtime
 from chalicelib.catalog.rules import local_day_bounds
-from chalicelib.catalog.schemas import CinemaOut, CinemaQuery, ShowtimeOut, ShowtimeQuery
-from chalicelib.catalog.showtimes import showtime_out
+from chalicelib.catalog.schemas import (
+    CinemaOut,
+    CinemaQuery,
+    ShowtimeOut,
+    ShowtimeQuery,
+    cinema_out,
+    showtime_out,
+)
 from chalicelib.catalog.support import local_today
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.dynamo import get_or_none
+from chalicelib.core.errors import NotFound, UnknownReference
 from chalicelib.core.pagination import Page, paginate
 
 
@@ -29,19 +36,16 @@ def _starts_in(day: date | None) -> Any:
 
 
 def _require_movie(movie_id: str, field: str = "movie") -> None:
-    try:
-        movie = Movie.get(movie_id)
-    except Movie.DoesNotExist:
-        movie = None
+    movie = get_or_none(Movie, movie_id)
     if movie is None or movie.deleted:
-        raise ValidationFailed.single(field, f"no movie {movie_id!r}")
+        raise UnknownReference(field, f"no movie {movie_id!r}")
 
 
 def _require_cinema(cinema_id: str, field: str = "cinema") -> None:
     try:
         live_cinema(cinema_id)
     except NotFound as exc:
-        raise ValidationFailed.single(field, f"no cinema {cinema_id!r}") from exc
+        raise UnknownReference(field, f"no cinema {cinema_id!r}") from exc
 
 
 def _showtimes_query(

@@ -1,4 +1,5 @@
-"""Showtimes: scheduling without overlaps, and the seat items each one sells.
+"""Showtimes: scheduling without overlaps. (The seats each one sells are booking's:
+``chalicelib.booking.inventory`` opens them when a showtime is scheduled.)
 
 Race-free overlap check: the hall's intervals live in one hall-schedule item per UTC day,
 read strongly consistent, checked in memory, then written back *on their version* in the
@@ -10,56 +11,56 @@ answers 409.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.booking.models import Seat, SeatStatus, create_seat_items
-from chalicelib.boxoffice import counters
 from chalicelib.catalog.cinemas import get_hall, hall_seats, live_cinema
 from chalicelib.catalog.models import HallSchedule, Movie, Showtime
-from chalicelib.catalog.rules import find_overlap, schedule_days, seat_types, showtime_end
-from chalicelib.catalog.schemas import ShowtimeIn, ShowtimeOut, ShowtimePatch
-from chalicelib.catalog.support import condition_failed, new_id
+from chalicelib.catalog.rules import (
+    SeatSpec,
+    find_overlap,
+    schedule_days,
+    seat_types,
+    showtime_end,
+)
+from chalicelib.catalog.schemas import (
+    HallBusy,
+    ShowtimeIn,
+    ShowtimeOut,
+    ShowtimePatch,
+    showtime_out,
+)
+from chalicelib.catalog.support import new_id
 from chalicelib.core import clock
-from chalicelib.core.clock import isoformat
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
+from chalicelib.core.errors import AppError, Conflict, NotFound, UnknownReference, ValidationFailed
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: how often a create retries after losing a race on a schedule item's version
 SCHEDULE_ATTEMPTS = 5
-#: seat items outlive their show this long (tickets and check-in still read them)
-SEATS_KEPT_AFTER_SHOW = timedelta(days=30)
 
 
-def showtime_out(showtime: Showtime) -> ShowtimeOut:
-    return ShowtimeOut(
-        showtime_id=showtime.showtime_id,
-        movie_id=showtime.movie_id,
-        cinema_id=showtime.cinema_id,
-        hall_id=showtime.hall_id,
-        city_id=showtime.city_id,
-        starts_at=isoformat(showtime.starts_at),
-        ends_at=isoformat(showtime.ends_at),
-        format=showtime.format,
-        language=showtime.language,
-        prices={k: int(v) for k, v in showtime.prices.as_dict().items()},
-        currency=showtime.currency,
-        sales_open=bool(showtime.sales_open),
-        seat_count=int(showtime.seat_count),
-        cancelled_at=isoformat(showtime.cancelled_at) if showtime.cancelled_at else None,
-        cancel_reason=showtime.cancel_reason,
-    )
+#: what scheduling a showtime (or moving one) can answer besides its own 404
+SCHEDULING_PROBLEMS: tuple[type[AppError], ...] = (HallBusy, Conflict, UnknownReference)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A new showtime and the seats its hall had when it was scheduled (to be opened)."""
+
+    showtime: ShowtimeOut
+    seats: list[SeatSpec]
 
 
 def get_showtime(showtime_id: str) -> Showtime:
-    try:
-        return Showtime.get(showtime_id)
-    except Showtime.DoesNotExist as exc:
-        raise NotFound("No such showtime.") from exc
+    return get_or_404(Showtime, showtime_id, what="showtime")
+
+
+def showtime_detail(showtime_id: str) -> ShowtimeOut:
+    return showtime_out(get_showtime(showtime_id))
 
 
 def local_day(at: datetime) -> str:
@@ -86,21 +87,18 @@ def _book_interval(showtime: Showtime, previous: _Slot | None, tx: Transaction) 
         )
     new_days = set(schedule_days(showtime.starts_at, showtime.ends_at))
     for day in sorted(days):
-        try:
-            item = HallSchedule.get(showtime.hall_id, day, consistent_read=True)
-            condition: Condition = HallSchedule.version == item.version
-        except HallSchedule.DoesNotExist:
+        found = get_or_none(HallSchedule, showtime.hall_id, day, consistent_read=True)
+        if found is None:
             item = HallSchedule(showtime.hall_id, day, slots={}, version=0)
-            condition = HallSchedule.hall_id.does_not_exist()
+            condition: Condition = HallSchedule.hall_id.does_not_exist()
+        else:
+            item, condition = found, HallSchedule.version == found.version
         slots: dict[str, list[int]] = dict(item.slots or {})
         slots.pop(showtime.showtime_id, None)
         if day in new_days:
             clash = find_overlap(slots, start, end)
             if clash is not None:
-                raise Conflict(
-                    "The hall is busy then: another showtime overlaps this one.",
-                    extra={"conflicting_showtime_id": clash},
-                )
+                raise HallBusy(clash)
             slots[showtime.showtime_id] = [start, end]
         item.slots = slots
         item.version = int(item.version) + 1
@@ -131,32 +129,35 @@ def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
     raise Conflict("The hall's schedule is changing right now; try again.")
 
 
-def _check_sellable_movie(body: ShowtimeIn) -> Movie:
-    try:
-        movie = Movie.get(body.movie_id)
-    except Movie.DoesNotExist:
-        movie = None
+def _check_format(movie: Movie, wanted: str) -> None:
+    if movie.formats and wanted not in movie.formats:
+        raise Conflict(f"The movie is shown in {', '.join(movie.formats)}, not {wanted}.")
+
+
+def _sellable_movie(body: ShowtimeIn) -> Movie:
+    movie = get_or_none(Movie, body.movie_id)
     if movie is None or movie.deleted:
-        raise ValidationFailed.single("movie_id", f"no movie {body.movie_id!r}")
-    if movie.formats and body.format not in movie.formats:
-        raise ValidationFailed.single("format", f"the movie is shown in {list(movie.formats)}")
+        raise UnknownReference("movie_id", f"no movie {body.movie_id!r}")
+    _check_format(movie, body.format)
     return movie
 
 
-def create_showtime(body: ShowtimeIn) -> ShowtimeOut:
-    movie = _check_sellable_movie(body)
+def create_showtime(body: ShowtimeIn) -> Scheduled:
+    """Schedule a movie in a hall (409 on overlap). The hall's seat types and the prices
+    must match one to one (409: the hall is what it is)."""
+    movie = _sellable_movie(body)
     try:
         hall = get_hall(body.hall_id)
         cinema = live_cinema(hall.cinema_id)
     except NotFound as exc:
-        raise ValidationFailed.single("hall_id", f"no hall {body.hall_id!r}") from exc
+        raise UnknownReference("hall_id", f"no hall {body.hall_id!r}") from exc
     seats = hall_seats(hall)
     missing = seat_types(seats) - set(body.prices)
     if missing:
-        raise ValidationFailed.single("prices", f"no price for seat types {sorted(missing)}")
+        raise Conflict(f"The hall has {', '.join(sorted(missing))} seats: price them too.")
     extra = set(body.prices) - seat_types(seats)
     if extra:
-        raise ValidationFailed.single("prices", f"the hall has no {sorted(extra)} seats")
+        raise Conflict(f"The hall has no {', '.join(sorted(extra))} seats.")
     now = clock.now()
     if body.starts_at <= now:
         raise ValidationFailed.single("starts_at", "must be in the future")
@@ -181,20 +182,13 @@ def create_showtime(body: ShowtimeIn) -> ShowtimeOut:
         updated_at=now,
     )
     _schedule(showtime, previous=None, is_new=True)
-    create_seat_items(
-        showtime.showtime_id,
-        seats,
-        {str(k): v for k, v in body.prices.items()},
-        ends_at + SEATS_KEPT_AFTER_SHOW,
-    )
-    counters.open_showtime(showtime.showtime_id, cinema.cinema_id, showtime.day, len(seats))
-    return showtime_out(showtime)
+    return Scheduled(showtime_out(showtime), seats)
 
 
 def _save_fields(showtime: Showtime) -> None:
     """Only the editable fields, on a live showtime: a concurrent withdrawal wins."""
-    try:
-        showtime.update(
+    saved = conditionally(
+        lambda: showtime.update(
             actions=[
                 Showtime.format.set(showtime.format),
                 Showtime.language.set(showtime.language),
@@ -204,60 +198,52 @@ def _save_fields(showtime: Showtime) -> None:
             ],
             condition=Showtime.withdrawn == False,  # noqa: E712
         )
-    except PynamoDBException as exc:
-        if condition_failed(exc):
-            raise Conflict("This showtime was withdrawn with its movie or cinema.") from exc
-        raise
+    )
+    if not saved:
+        raise Conflict("This showtime was withdrawn with its movie or cinema.")
+
+
+def moves(showtime_id: str, body: ShowtimePatch) -> bool:
+    """Does this change move the showtime's start?"""
+    changes = body.changes()
+    return "starts_at" in changes and changes["starts_at"] != get_showtime(showtime_id).starts_at
 
 
 def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
     """Format, language and sales can change any time; moving the start re-checks the
-    hall (409 on overlap) and is refused once seats are held or sold."""
+    hall (409 on overlap). (Booking refuses a move once seats are held or sold.)"""
     showtime = get_showtime(showtime_id)
     if showtime.withdrawn:
         raise Conflict("This showtime was withdrawn with its movie or cinema.")
     if showtime.cancelled_at is not None:
         raise Conflict("This showtime was cancelled; it cannot change any more.")
-    sent = body.model_fields_set
-    for name in ("starts_at", "format", "language", "sales_open"):
-        if name in sent and getattr(body, name) is None:
-            raise ValidationFailed.single(name, "may not be null")
-    if body.format is not None:
-        movie = Movie.get(showtime.movie_id)
-        if movie.formats and body.format not in movie.formats:
-            raise ValidationFailed.single("format", f"the movie is shown in {list(movie.formats)}")
-        showtime.format = body.format
-    if body.language is not None:
-        showtime.language = body.language
-    if body.sales_open is not None:
-        showtime.sales_open = body.sales_open
+    changes = body.changes()
+    if "format" in changes:
+        _check_format(get_or_404(Movie, showtime.movie_id, what="movie"), changes["format"])
+        showtime.format = changes["format"]
+    if "language" in changes:
+        showtime.language = changes["language"]
+    if "sales_open" in changes:
+        showtime.sales_open = changes["sales_open"]
     showtime.updated_at = clock.now()
-    if body.starts_at is None or body.starts_at == showtime.starts_at:
+    starts_at = changes.get("starts_at", showtime.starts_at)
+    if starts_at == showtime.starts_at:
         _save_fields(showtime)
         return showtime_out(showtime)
-    if body.starts_at <= clock.now():
+    if starts_at <= clock.now():
         raise ValidationFailed.single("starts_at", "must be in the future")
-    seats = list(Seat.query(showtime_id, consistent_read=True))
-    if any(s.status in (SeatStatus.HELD, SeatStatus.SOLD) for s in seats):
-        raise Conflict("Seats of this showtime are held or sold; it cannot be moved.")
     previous = _Slot(
         showtime_id, int(showtime.starts_at.timestamp()), int(showtime.ends_at.timestamp())
     )
     length = showtime.ends_at - showtime.starts_at
-    showtime.starts_at = body.starts_at.astimezone(showtime.starts_at.tzinfo).replace(microsecond=0)
+    showtime.starts_at = starts_at.astimezone(showtime.starts_at.tzinfo).replace(microsecond=0)
     showtime.ends_at = showtime.starts_at + length
     showtime.day = local_day(showtime.starts_at)
     _schedule(showtime, previous=previous, is_new=False)
-    counters.move_showtime(showtime_id, showtime.day)
-    for seat in seats:
-        seat.update(actions=[Seat.expires_at.set(showtime.ends_at + SEATS_KEPT_AFTER_SHOW)])
     return showtime_out(showtime)
 
 
 def schedule_of(hall_id: str, day: str) -> dict[str, list[int]]:
     """The intervals booked in a hall on a UTC day (for checks and diagnostics)."""
-    try:
-        item = HallSchedule.get(hall_id, day, consistent_read=True)
-    except HallSchedule.DoesNotExist:
-        return {}
-    return dict(item.slots or {})
+    item = get_or_none(HallSchedule, hall_id, day, consistent_read=True)
+    return dict(item.slots or {}) if item is not None else {}

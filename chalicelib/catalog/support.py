@@ -1,6 +1,6 @@
-"""Small helpers every catalogue service uses: ids, the cinemas' calendar, a failed
-conditional write, public URLs of media keys, and withdrawing the showtimes of a deleted
-movie or cinema. (Transactions: ``chalicelib.core.transactions``.)"""
+"""Small helpers every catalogue service uses: ids, the cinemas' calendar, public URLs of
+media keys, and withdrawing the showtimes of a deleted movie or cinema. (Transactions:
+``chalicelib.core.transactions``; single conditional writes: ``chalicelib.core.dynamo``.)"""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import uuid
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
@@ -23,11 +21,6 @@ def new_id() -> str:
 def local_today() -> date:
     """Today where the cinemas are: release dates and "date" filters are local days."""
     return clock.now().astimezone(ZoneInfo(get_settings().cinema_timezone)).date()
-
-
-def condition_failed(exc: PynamoDBException) -> bool:
-    """Did a single-item write fail because its condition did not hold?"""
-    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 def media_url(key: str | None) -> str | None:

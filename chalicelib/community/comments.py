@@ -11,8 +11,6 @@ from __future__ import annotations
 import secrets
 import threading
 
-from pynamodb.exceptions import DeleteError, UpdateError
-
 from chalicelib.accounts.models import User
 from chalicelib.catalog.models import Movie
 from chalicelib.community.bans import ensure_not_banned
@@ -26,6 +24,7 @@ from chalicelib.community.rules import (
     thread_root,
 )
 from chalicelib.core import clock
+from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.ratelimit import hit
 from chalicelib.core.transactions import ConditionFailed, Transaction
@@ -55,10 +54,7 @@ def new_comment_id() -> str:
 
 def get_comment(comment_id: str) -> Comment:
     """A comment that exists and is not deleted, else 404."""
-    try:
-        comment = Comment.get(comment_id, consistent_read=True)
-    except Comment.DoesNotExist as exc:
-        raise NotFound("No such comment.") from exc
+    comment = get_or_404(Comment, comment_id, what="comment", consistent_read=True)
     if comment.deleted:
         raise NotFound("This comment was deleted.")
     return comment
@@ -66,10 +62,9 @@ def get_comment(comment_id: str) -> Comment:
 
 def display_name(user_id: str) -> str:
     """Stored with the comment at post time, so listing needs no lookup per author."""
-    try:
-        user = User.get(user_id, attributes_to_get=["nick_name", "username"])
-    except User.DoesNotExist:
-        return user_id
+    user = get_or_none(User, user_id)
+    if user is None:
+        return user_id  # an id without an account row (a token from elsewhere): the id
     return user.nick_name or user.username or user_id
 
 
@@ -129,15 +124,14 @@ def edit_comment(comment_id: str, user_id: str, body: str) -> Comment:
     if comment.author_id != user_id:
         raise Forbidden("Only the author may edit a comment.")
     ensure_not_banned(user_id)
-    try:
-        comment.update(
+    edited = conditionally(
+        lambda: comment.update(
             actions=[Comment.body.set(body), Comment.edited_at.set(clock.now())],
             condition=Comment.deleted == False,  # noqa: E712
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise NotFound("This comment was deleted.") from exc
-        raise
+    )
+    if not edited:
+        raise NotFound("This comment was deleted.")
     return comment
 
 
@@ -155,17 +149,15 @@ def delete_comment(comment_id: str, viewer: Viewer) -> None:
 def _delete_root(root: Comment, viewer: Viewer) -> None:
     no_replies = Comment.reply_count.does_not_exist() | (Comment.reply_count == 0)
     alive = Comment.deleted == False  # noqa: E712
-    if not keeps_placeholder(int(root.reply_count or 0)):
-        try:
-            root.delete(no_replies & alive)
-            _forget_likes(root.comment_id)
-            return
-        except DeleteError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            # A reply arrived since we read it (or it was deleted meanwhile): fall through.
-    try:
-        root.update(
+    if not keeps_placeholder(int(root.reply_count or 0)) and conditionally(
+        lambda: root.delete(no_replies & alive)
+    ):
+        _forget_likes(root.comment_id)
+        return
+    # It has replies (one may have arrived since we read it): keep it as a placeholder.
+    # Deleted concurrently by someone else: the outcome is the one asked for.
+    conditionally(
+        lambda: root.update(
             actions=[
                 Comment.deleted.set(True),
                 Comment.deleted_by.set(viewer.user_id or ""),
@@ -173,10 +165,7 @@ def _delete_root(root: Comment, viewer: Viewer) -> None:
             ],
             condition=alive,
         )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        # Deleted concurrently by someone else: the outcome is the one asked for.
+    )
 
 
 def _delete_reply(reply: Comment, root_id: str) -> None:
@@ -195,13 +184,11 @@ def _delete_reply(reply: Comment, root_id: str) -> None:
 
 def _drop_empty_placeholder(root_id: str) -> None:
     """A placeholder whose last reply went has nothing left to keep readable."""
-    try:
-        Comment(root_id).delete(
+    conditionally(
+        lambda: Comment(root_id).delete(
             (Comment.deleted == True) & (Comment.reply_count == 0)  # noqa: E712
         )
-    except DeleteError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    )
 
 
 def _forget_likes(comment_id: str) -> None:

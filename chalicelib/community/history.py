@@ -7,13 +7,11 @@ on each view, which keeps the partition bounded.
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.community.models import HistoryEntry
 from chalicelib.community.movies import movie_summaries
 from chalicelib.community.rules import HISTORY_SIZE, history_overflow, parse_stamp, sort_stamp
+from chalicelib.community.schemas import ViewedMovieOut
 from chalicelib.core import clock
-from chalicelib.core.clock import isoformat
 from chalicelib.core.observability import logger
 
 # A few extra entries are read past the limit so concurrent views are trimmed too.
@@ -47,14 +45,14 @@ def record_view_quietly(user_id: str, movie_id: str) -> None:
         logger.exception("could not record a view in the browsing history")
 
 
-def my_history(user_id: str) -> list[dict[str, Any]]:
+def my_history(user_id: str) -> list[ViewedMovieOut]:
     """Newest first, with titles; movies deleted since are left out."""
     entries = list(
         HistoryEntry.by_time.query(user_id, scan_index_forward=False, limit=HISTORY_SIZE)
     )
     movies = movie_summaries(e.movie_id for e in entries)
     return [
-        {**movies[e.movie_id], "viewed_at": isoformat(parse_stamp(e.viewed_at))}
+        ViewedMovieOut(**dict(movies[e.movie_id]), viewed_at=parse_stamp(e.viewed_at))
         for e in entries
         if e.movie_id in movies
     ]

@@ -4,10 +4,10 @@ absence or presence)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.community.models import Comment, CommentLike
+from chalicelib.community.schemas import LikeOut
 from chalicelib.core import clock
+from chalicelib.core.dynamo import get_or_404
 from chalicelib.core.errors import NotFound
 from chalicelib.core.transactions import ConditionFailed, Transaction
 
@@ -15,22 +15,7 @@ LIKE = "like"
 COMMENT = "comment"
 
 
-@dataclass(frozen=True)
-class LikeState:
-    comment_id: str
-    liked: bool
-    like_count: int
-
-
-def _state(comment_id: str, liked: bool) -> LikeState:
-    try:
-        comment = Comment.get(comment_id, consistent_read=True, attributes_to_get=["like_count"])
-    except Comment.DoesNotExist as exc:
-        raise NotFound("No such comment.") from exc
-    return LikeState(comment_id, liked, int(comment.like_count or 0))
-
-
-def like(comment_id: str, user_id: str) -> LikeState:
+def like(comment_id: str, user_id: str) -> LikeOut:
     tx = Transaction()
     tx.put(
         LIKE,
@@ -49,7 +34,10 @@ def like(comment_id: str, user_id: str) -> LikeState:
         if COMMENT in failed.labels:
             raise NotFound("No such comment.") from failed
         # Already liked: nothing to do.
-    return _state(comment_id, liked=True)
+    comment = get_or_404(
+        Comment, comment_id, what="comment", consistent_read=True, attributes_to_get=["like_count"]
+    )
+    return LikeOut(comment_id=comment_id, like_count=int(comment.like_count or 0))
 
 
 def unlike(comment_id: str, user_id: str) -> None:

@@ -8,14 +8,14 @@ user cannot both apply their difference: the loser re-reads and tries again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.catalog.models import Movie
 from chalicelib.catalog.rules import rating_average  # one rounding for every screen
 from chalicelib.community.models import Rating
-from chalicelib.community.movies import MOVIE, move_counters
+from chalicelib.community.movies import MOVIE, live_counters, move_counters
 from chalicelib.community.rules import rating_move
+from chalicelib.community.schemas import RatingOut
 from chalicelib.core import clock
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.errors import NotFound, ServiceUnavailable
 from chalicelib.core.transactions import ConditionFailed, Transaction
 
@@ -23,19 +23,8 @@ RATING = "rating"
 MAX_REREADS = 20
 
 
-@dataclass(frozen=True)
-class RatingState:
-    movie_id: str
-    stars: int | None  # the caller's rating now; None once removed
-    rating_count: int
-    rating_average: float | None
-
-
 def _current(movie_id: str, user_id: str) -> Rating | None:
-    try:
-        return Rating.get(movie_id, user_id, consistent_read=True)
-    except Rating.DoesNotExist:
-        return None
+    return get_or_none(Rating, movie_id, user_id, consistent_read=True)
 
 
 def _apply(movie_id: str, user_id: str, before: Rating | None, after: int | None) -> None:
@@ -77,7 +66,7 @@ def _set(movie_id: str, user_id: str, stars: int | None) -> None:
     raise ServiceUnavailable("The rating kept changing; try again.")
 
 
-def rate(movie_id: str, user_id: str, stars: int) -> RatingState:
+def rate(movie_id: str, user_id: str, stars: int) -> RatingOut:
     """Create or change the caller's rating."""
     _set(movie_id, user_id, stars)
     return state(movie_id, user_id)
@@ -88,15 +77,13 @@ def unrate(movie_id: str, user_id: str) -> None:
     _set(movie_id, user_id, None)
 
 
-def state(movie_id: str, user_id: str) -> RatingState:
-    try:
-        movie = Movie.get(movie_id, attributes_to_get=["rating_sum", "rating_count", "deleted"])
-    except Movie.DoesNotExist as exc:
-        raise NotFound("No such movie.") from exc
+def state(movie_id: str, user_id: str) -> RatingOut:
+    """The caller's rating and the average, of a live movie (404 once it is deleted)."""
+    rating_sum, rating_count = live_counters(movie_id, "rating_sum", "rating_count")
     mine = _current(movie_id, user_id)
-    return RatingState(
+    return RatingOut(
         movie_id=movie_id,
         stars=int(mine.stars) if mine else None,
-        rating_count=int(movie.rating_count or 0),
-        rating_average=rating_average(int(movie.rating_sum or 0), int(movie.rating_count or 0)),
+        rating_count=rating_count,
+        rating_average=rating_average(rating_sum, rating_count),
     )

@@ -9,6 +9,7 @@ from chalicelib.catalog.models import LISTED, Movie
 from chalicelib.community import comments, ratings, wants
 from chalicelib.community.models import Rating
 from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import get_or_none
 
 DEMO_STARS = (9, 7, 8)
 
@@ -21,11 +22,8 @@ def seed_demo_community() -> str:
     movies = list(Movie.by_release.query(LISTED, scan_index_forward=False, limit=len(DEMO_STARS)))
     if alice is None or moderator is None or not movies:
         return "skipped (needs the demo accounts and movies)"
-    try:
-        Rating.get(movies[0].movie_id, alice.user_id)
+    if get_or_none(Rating, movies[0].movie_id, alice.user_id) is not None:
         return "already there"
-    except Rating.DoesNotExist:
-        pass
     for movie, stars in zip(movies, DEMO_STARS, strict=False):
         ratings.rate(movie.movie_id, alice.user_id, stars)
         ratings.rate(movie.movie_id, moderator.user_id, max(1, stars - 2))

@@ -3,13 +3,12 @@ and what the caller may do with each one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.community.bans import is_banned
 from chalicelib.community.models import Comment, CommentLike
 from chalicelib.community.movies import is_live
-from chalicelib.community.rules import REPLIES_SHOWN, Viewer, can_delete, can_edit
-from chalicelib.core.clock import isoformat
+from chalicelib.community.rules import REPLIES_SHOWN, Viewer
+from chalicelib.community.schemas import CommentOut, ThreadOut, comment_out, thread_out
+from chalicelib.core.dynamo import get_or_404
 from chalicelib.core.errors import NotFound
 from chalicelib.core.pagination import Page, PageQuery, decode_cursor, encode_cursor
 
@@ -18,36 +17,6 @@ def viewer_for(user_id: str | None, is_moderator: bool) -> Viewer:
     if user_id is None:
         return Viewer(user_id=None)
     return Viewer(user_id=user_id, is_moderator=is_moderator, is_banned=is_banned(user_id))
-
-
-def serialize(
-    comment: Comment, viewer: Viewer, *, liked: bool, replies: list[dict[str, Any]] | None
-) -> dict[str, Any]:
-    """A deleted placeholder keeps its place and its replies but shows no body or author."""
-    deleted = bool(comment.deleted)
-    data: dict[str, Any] = {
-        "comment_id": comment.comment_id,
-        "movie_id": comment.movie_id,
-        "reply_to": comment.reply_of,
-        "deleted": deleted,
-        "body": None if deleted else comment.body,
-        "author": None if deleted else {"user_id": comment.author_id, "name": comment.author_name},
-        "created_at": isoformat(comment.created_at),
-        "edited_at": isoformat(comment.edited_at) if comment.edited_at else None,
-        "like_count": int(comment.like_count or 0),
-        "liked_by_me": liked,
-        "can_edit": can_edit(viewer, comment.author_id, deleted),
-        "can_delete": can_delete(viewer, comment.author_id, deleted),
-    }
-    if comment.reply_of is None:
-        data["reply_count"] = int(comment.reply_count or 0)
-        data["replies"] = replies or []
-    return data
-
-
-def describe(comment: Comment) -> dict[str, Any]:
-    """The comment as its author sees it right after posting or editing."""
-    return serialize(comment, Viewer(user_id=comment.author_id), liked=False, replies=None)
 
 
 def _liked_by(user_id: str | None, comment_ids: list[str]) -> set[str]:
@@ -66,7 +35,12 @@ def _replies_page(root_id: str, limit: int, cursor: str | None) -> tuple[list[Co
     return replies, encode_cursor(results.last_evaluated_key, scope)
 
 
-def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[str, Any]]:
+def as_author(comment: Comment) -> CommentOut:
+    """The comment as its author sees it right after posting or editing."""
+    return comment_out(comment, Viewer(user_id=comment.author_id), liked=False)
+
+
+def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[ThreadOut]:
     """Roots newest first; under each, its first ``REPLIES_SHOWN`` replies oldest first and
     a ``replies_cursor`` for the rest (``GET /comments/{id}/replies``)."""
     if not is_live(movie_id):
@@ -89,29 +63,32 @@ def list_comments(movie_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[s
     every_id += [c.comment_id for shown, _ in replies.values() for c in shown]
     liked = _liked_by(viewer.user_id, every_id)
 
-    def one(comment: Comment, nested: list[dict[str, Any]] | None) -> dict[str, Any]:
-        return serialize(comment, viewer, liked=comment.comment_id in liked, replies=nested)
+    def one(comment: Comment) -> CommentOut:
+        return comment_out(comment, viewer, liked=comment.comment_id in liked)
 
     items = []
     for root in roots:
         shown, more = replies[root.comment_id]
-        item = one(root, [one(reply, None) for reply in shown])
-        item["replies_cursor"] = more if int(root.reply_count or 0) > len(shown) else None
-        items.append(item)
-    return Page[dict[str, Any]](
+        items.append(
+            thread_out(
+                root,
+                viewer,
+                liked=root.comment_id in liked,
+                replies=[one(reply) for reply in shown],
+                replies_cursor=more if int(root.reply_count or 0) > len(shown) else None,
+            )
+        )
+    return Page[ThreadOut](
         items=items, next_cursor=encode_cursor(results.last_evaluated_key, scope)
     )
 
 
-def list_replies(root_id: str, viewer: Viewer, page: PageQuery) -> Page[dict[str, Any]]:
+def list_replies(root_id: str, viewer: Viewer, page: PageQuery) -> Page[CommentOut]:
     """All replies of a root, oldest first (the movie's list shows only the first few)."""
-    try:
-        root = Comment.get(root_id)
-    except Comment.DoesNotExist as exc:
-        raise NotFound("No such comment.") from exc
+    root = get_or_404(Comment, root_id, what="comment")
     if root.reply_of is not None:
         raise NotFound("Replies are listed under their root comment.")
     shown, more = _replies_page(root_id, page.limit, page.cursor)
     liked = _liked_by(viewer.user_id, [c.comment_id for c in shown])
-    items = [serialize(c, viewer, liked=c.comment_id in liked, replies=None) for c in shown]
-    return Page[dict[str, Any]](items=items, next_cursor=more)
+    items = [comment_out(c, viewer, liked=c.comment_id in liked) for c in shown]
+    return Page[CommentOut](items=items, next_cursor=more)

@@ -7,14 +7,13 @@ count at most once.
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.catalog.models import Movie
 from chalicelib.community.models import Want
 from chalicelib.community.movies import move_counters, movie_summaries
 from chalicelib.community.rules import parse_stamp, sort_stamp
+from chalicelib.community.schemas import WantedMovieOut
 from chalicelib.core import clock
-from chalicelib.core.clock import isoformat
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.errors import NotFound
 from chalicelib.core.pagination import Page, PageQuery, decode_cursor, encode_cursor
 from chalicelib.core.transactions import ConditionFailed, Transaction
@@ -56,7 +55,7 @@ def unwant(movie_id: str, user_id: str) -> bool:
     return True
 
 
-def my_wants(user_id: str, page: PageQuery) -> Page[dict[str, Any]]:
+def my_wants(user_id: str, page: PageQuery) -> Page[WantedMovieOut]:
     """The caller's marks, newest first, with titles (movies deleted since are left out)."""
     scope = f"wants:{user_id}"
     results = Want.by_time.query(
@@ -68,18 +67,14 @@ def my_wants(user_id: str, page: PageQuery) -> Page[dict[str, Any]]:
     marks = list(results)
     movies = movie_summaries(m.movie_id for m in marks)
     items = [
-        {**movies[m.movie_id], "wanted_at": isoformat(parse_stamp(m.wanted_at))}
+        WantedMovieOut(**dict(movies[m.movie_id]), wanted_at=parse_stamp(m.wanted_at))
         for m in marks
         if m.movie_id in movies
     ]
-    return Page[dict[str, Any]](
+    return Page[WantedMovieOut](
         items=items, next_cursor=encode_cursor(results.last_evaluated_key, scope)
     )
 
 
 def wants_movie(movie_id: str, user_id: str) -> bool:
-    try:
-        Want.get(user_id, movie_id, consistent_read=True)
-    except Want.DoesNotExist:
-        return False
-    return True
+    return get_or_none(Want, user_id, movie_id, consistent_read=True) is not None

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Annotated, Protocol
+
+from pydantic import PlainSerializer, WithJsonSchema
 
 
 class Clock(Protocol):
@@ -65,3 +67,11 @@ def using(clock: Clock) -> Iterator[Clock]:
 def isoformat(value: datetime) -> str:
     """ISO 8601 UTC with a ``Z``, second precision: how every time leaves the API."""
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+#: A time in a response model: written as ``isoformat`` writes it.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(isoformat, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from chalicelib.core import clock
 from chalicelib.core.aws import client, queue_url
 from chalicelib.core.config import get_settings
+from chalicelib.core.stripe_api import stripe_client
 
 
 def _dynamodb() -> None:
@@ -39,8 +40,6 @@ def _sqs() -> None:
 
 
 def _stripe() -> None:
-    from chalicelib.core.stripe_api import stripe_client
-
     stripe_client().v1.balance.retrieve()
 
 

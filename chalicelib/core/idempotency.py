@@ -12,6 +12,7 @@ from typing import Any
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
+from chalicelib.core.aws import client
 from chalicelib.core.dynamo import register_table, table_meta
 
 
@@ -37,9 +38,8 @@ def persistence_layer(owner: str = "default") -> Any:
     if owner not in _layers:
         with _lock:
             if owner not in _layers:
+                # on first use: Powertools' idempotency utility is a cold-start cost
                 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-                from chalicelib.core.aws import client
 
                 _layers[owner] = DynamoDBPersistenceLayer(
                     table_name=IdempotencyRecord.Meta.table_name,

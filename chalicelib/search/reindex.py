@@ -3,7 +3,8 @@
 Reads every movie with a paginated Scan (the same item shape the stream delivers, so the
 same mapping applies) and hands the searchable ones to ``SearchIndex.rebuild``, which
 swaps the new index in atomically. It uses the environment it is run in (a stage's
-settings); ``--local-stack`` points it at the stack ``make dev`` runs (``make reindex``).
+settings) and needs nothing but the runtime dependencies; ``python -m local.reindex``
+(``make reindex``) runs it against the stack ``make dev`` runs.
 
 Changes the stream delivers while a rebuild runs are applied to the old index and may be
 missing from the new one for movies scanned before the change: run it when the catalogue
@@ -13,27 +14,27 @@ is quiet, or run it again.
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
+from chalicelib.catalog.models import Movie
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
 from chalicelib.search import get_index
 from chalicelib.search.documents import document_from_item
 from chalicelib.search.index import MovieDocument
 
+#: a progress line every this many movies
+PROGRESS_EVERY = 500
+
 
 def _movies_table() -> str:
-    # Imported here: model classes bind their table names when first imported, which
-    # must happen after ``--local-stack`` has set the environment.
-    from chalicelib.catalog.models import Movie
-
     return str(Movie.Meta.table_name)
 
 
 def movie_items() -> Iterator[dict[str, Any]]:
+    # Imported here: boto3 loads with the first AWS client, not at import (``core.aws``).
     from boto3.dynamodb.types import TypeDeserializer
 
     deserializer = TypeDeserializer()
@@ -52,14 +53,23 @@ def searchable_documents(items: Iterable[dict[str, Any]]) -> Iterator[MovieDocum
 
 
 def reindex(show_progress: bool = False) -> int:
-    """Rebuild the whole index; returns how many movies are searchable."""
+    """Rebuild the whole index; returns how many movies are searchable. ``show_progress``
+    writes how many movies were read so far to stderr as it goes."""
     items: Iterable[dict[str, Any]] = movie_items()
     if show_progress:
-        from tqdm import tqdm
-
         described = client("dynamodb").describe_table(TableName=_movies_table())
-        items = tqdm(items, total=described["Table"].get("ItemCount") or None, unit="movie")
+        items = _counted(items, described["Table"].get("ItemCount"))
     return get_index().rebuild(searchable_documents(items))
+
+
+def _counted(items: Iterable[dict[str, Any]], total: int | None) -> Iterator[dict[str, Any]]:
+    of = f" of about {total}" if total else ""
+    count = 0
+    for count, item in enumerate(items, start=1):
+        if count % PROGRESS_EVERY == 0:
+            print(f"read {count}{of} movies", file=sys.stderr, flush=True)
+        yield item
+    print(f"read {count} movies", file=sys.stderr, flush=True)
 
 
 def seed_search_index() -> str:
@@ -68,24 +78,10 @@ def seed_search_index() -> str:
     return f"{reindex()} movies indexed"
 
 
-def _use_local_stack(state_dir: Path) -> None:
-    from chalicelib.core.aws import reset_clients
-    from chalicelib.core.config import reset_settings
-    from local.env import Ports, local_environment
-
-    os.environ.update(local_environment(Ports(), state_dir.resolve()))
-    reset_settings()
-    reset_clients()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rebuild the movie search index.")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--local-stack", action="store_true", help="use the stack `make dev` runs")
-    parser.add_argument("--state-dir", type=Path, default=Path(".local"))
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
-    if args.local_stack:
-        _use_local_stack(args.state_dir)
     count = reindex(show_progress=not args.quiet)
     print(f"indexed {count} movies into the search index")
     return 0

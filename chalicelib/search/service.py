@@ -22,7 +22,11 @@ from chalicelib.catalog.rules import derive_status, descendants
 from chalicelib.catalog.support import local_today, media_url
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import BadRequest, ServiceUnavailable, ValidationFailed
+from chalicelib.core.errors import (
+    BadRequest,
+    ServiceUnavailable,
+    UnknownReference,
+)
 from chalicelib.core.pagination import decode_cursor, encode_cursor
 from chalicelib.search import get_index
 from chalicelib.search.documents import document_from_item
@@ -158,7 +162,7 @@ def search_movies(query: SearchMoviesQuery) -> SearchPage:
     genre_ids = None
     if query.genre is not None:
         if query.genre not in genres:
-            raise ValidationFailed.single("genre", f"no genre {query.genre!r}")
+            raise UnknownReference("genre", f"no genre {query.genre!r}")
         genre_ids = frozenset(
             descendants({gid: g.parent_id for gid, g in genres.items()}, query.genre)
         )

@@ -157,14 +157,14 @@ def test_uploads_need_a_signed_in_user(api: Any) -> None:
 def test_an_avatar_key_that_was_never_uploaded_is_refused(ann: Any) -> None:
     grant = _presign(ann).json
     refused = ann.patch("/me", json={"avatar_key": grant["key"]})
-    assert refused.status == 422 and refused.json["errors"][0]["field"] == "avatar_key"
+    assert refused.status == 404 and refused.json["errors"][0]["field"] == "avatar_key"
 
 
 def test_another_users_avatar_key_is_refused(api: Any, ann: Any) -> None:
     bob = api.as_user(issue_access_token("bob-id", ["user"]))
     grant = _presign(bob).json
     assert _upload(grant, b"\x89PNG" + b"1" * 100) in (200, 201, 204)
-    assert ann.patch("/me", json={"avatar_key": grant["key"]}).status == 422
+    assert ann.patch("/me", json={"avatar_key": grant["key"]}).status == 404
 
 
 @pytest.mark.parametrize(
@@ -191,7 +191,7 @@ def test_an_avatar_whose_content_is_not_the_granted_image_is_never_attached(
     head = client("s3").head_object(Bucket=get_settings().media_bucket, Key=grant["key"])
     assert head["ContentType"] == stored_as
     refused = ann.patch("/me", json={"avatar_key": grant["key"]})
-    assert refused.status == 422 and refused.json["errors"][0]["field"] == "avatar_key"
+    assert refused.status == 404 and refused.json["errors"][0]["field"] == "avatar_key"
     assert ann.get("/me").json["avatar_url"] is None
 
 
@@ -201,6 +201,6 @@ def test_an_oversized_object_is_never_attached(ann: Any) -> None:
     grant = _presign(ann).json
     status = _upload(grant, b"0" * (5 * MB + 1))
     if status in (200, 201, 204):
-        assert ann.patch("/me", json={"avatar_key": grant["key"]}).status == 422
+        assert ann.patch("/me", json={"avatar_key": grant["key"]}).status == 404
     else:
         assert status in (400, 403)

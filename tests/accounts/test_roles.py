@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.accounts.roles import Role, has_role
 from chalicelib.accounts.tokens import issue_access_token
+from chalicelib.core.roles import Role, has_role
 from tests.accounts.support import register
 
 

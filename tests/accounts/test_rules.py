@@ -21,6 +21,8 @@ from chalicelib.accounts.rules import (
     unique_key,
 )
 
+pytestmark = pytest.mark.pure
+
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 POLICY = LockoutPolicy(5, timedelta(minutes=15), timedelta(minutes=15))
 

@@ -6,11 +6,11 @@ import pytest
 from chalice import Chalice, NotFoundError
 from pydantic import BaseModel, Field
 
-from chalicelib.accounts.roles import Role
 from chalicelib.accounts.tokens import issue_access_token
 from chalicelib.api import middleware
 from chalicelib.api.routing import route
 from chalicelib.core.errors import Conflict, TooManyRequests
+from chalicelib.core.roles import Role
 from tests.support.http import ApiClient
 
 PROBLEM = "application/problem+json"
@@ -30,31 +30,31 @@ def _errors_app() -> Chalice:
     app = Chalice(app_name="errors")
     middleware.install(app)
 
-    @route(app, "/things", methods=("POST",), body=Thing, status=201)
+    @route(app, "/things", methods=("POST",), body=Thing, response=Thing, status=201)
     def create_thing(body: Thing) -> Thing:
         return body
 
-    @route(app, "/things", query=ThingQuery)
+    @route(app, "/things", query=ThingQuery, response=dict[str, str])
     def list_things(query: ThingQuery) -> dict[str, str]:
         return {"color": query.color}
 
-    @route(app, "/conflict", methods=("POST",))
+    @route(app, "/conflict", methods=("POST",), status=204)
     def conflict() -> None:
         raise Conflict("Those seats are taken.")
 
-    @route(app, "/busy")
+    @route(app, "/busy", status=204)
     def busy() -> None:
         raise TooManyRequests(retry_after=42)
 
-    @route(app, "/staff-only", auth=Role.STAFF)
+    @route(app, "/staff-only", auth=Role.STAFF, response=dict[str, bool])
     def staff_only() -> dict[str, bool]:
         return {"ok": True}
 
-    @route(app, "/chalice-error")
+    @route(app, "/chalice-error", status=204)
     def chalice_error() -> None:
         raise NotFoundError("no such thing")
 
-    @route(app, "/boom")
+    @route(app, "/boom", status=204)
     def boom() -> None:
         raise RuntimeError("secret internals at /srv/app.py line 12")
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.booking.models import Order, Seat, SeatStatus, Ticket, UserCoupon
-from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.models import Order, Seat, Ticket, UserCoupon
+from chalicelib.booking.rules import OrderStatus, SeatStatus
 from chalicelib.core.aws import client, queue_url
 from chalicelib.core.config import get_settings
 from chalicelib.core.stripe_api import stripe_client
@@ -55,7 +55,7 @@ def record_intents(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def recording(order: Order) -> dict[str, str]:
         payment = original(order)
-        created.append(payment["payment_intent_id"])
+        created.append(payment.payment_intent_id)
         return payment
 
     monkeypatch.setattr(payments, "create_payment_intent", recording)

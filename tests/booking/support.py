@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.accounts.tokens import issue_access_token
-from chalicelib.booking.models import SeatSpec, create_seat_items
+from chalicelib.booking.models import create_seat_items
 from chalicelib.boxoffice import counters
+from chalicelib.catalog.rules import SeatSpec
 from chalicelib.core import clock
 
 #: price per seat type, minor units
@@ -145,7 +146,7 @@ def issue_coupon(user_ids: list[str], **terms: Any) -> str:
     fields.update(terms)
     make_users(user_ids)
     created = create_coupon(created_by="staff-1", user_ids=user_ids, **fields)
-    return str(created["coupon_id"])
+    return created.coupon_id
 
 
 def signed_event(

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from chalicelib.booking import holds
-from chalicelib.booking.models import Seat, SeatStatus
-from chalicelib.booking.rules import hold_expiry
+from chalicelib.booking.models import Seat
+from chalicelib.booking.rules import SeatStatus, hold_expiry
 from chalicelib.core import clock
 from chalicelib.core.transactions import Transaction
 from tests.booking.support import make_showtime

@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 
 from chalicelib.booking import holds, orders, service, tickets
-from chalicelib.booking.models import Order, Seat, SeatSpec, SeatStatus, UserCoupon
+from chalicelib.booking.models import Order, Seat, UserCoupon
+from chalicelib.booking.rules import SeatStatus
+from chalicelib.booking.schemas import PlacedOrder, TicketOut
+from chalicelib.catalog.rules import SeatSpec
 from chalicelib.core import clock
 from chalicelib.core.config import reset_settings
 from chalicelib.core.errors import AppError, Conflict
@@ -81,10 +84,10 @@ def test_racing_orders_never_share_a_seat_and_account_for_every_taken_seat(
         return lambda: service.place_order(f"user-{i}", show.showtime_id, choices[i], None)
 
     results = race([order_for(i) for i in range(THREADS)])
-    placed = [r["order"] for r in results if isinstance(r, dict)]
+    placed = [r.order for r in results if isinstance(r, PlacedOrder)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(placed) + len(refused) == THREADS, [
-        r for r in results if not isinstance(r, dict | Conflict)
+        r for r in results if not isinstance(r, PlacedOrder | Conflict)
     ]
     assert placed and refused  # the choices overlap: some win, some lose
     reasons = {"unavailable_seats", "stranded_seats"} if stranded_rule else {"unavailable_seats"}
@@ -92,14 +95,14 @@ def test_racing_orders_never_share_a_seat_and_account_for_every_taken_seat(
 
     claimed: dict[str, str] = {}
     for order in placed:
-        for seat_id in order["seat_ids"]:
+        for seat_id in order.seat_ids:
             assert seat_id not in claimed, f"{seat_id} is in two orders"
-            claimed[seat_id] = order["order_id"]
+            claimed[seat_id] = order.order_id
     seats = list(Seat.query(show.showtime_id))
     taken = {s.seat_id: s.order_id for s in seats if s.status in (SeatStatus.HELD, SeatStatus.SOLD)}
     assert taken == claimed
     stored = {o.order_id for o in Order.scan() if o.showtime_id == show.showtime_id}
-    assert stored == {o["order_id"] for o in placed}
+    assert stored == {o.order_id for o in placed}
     if stranded_rule:  # however the races went, the winners left no seat alone
         assert lone_free_seats({s.seat_id: s.status for s in seats}) == []
 
@@ -142,12 +145,12 @@ def test_two_orders_that_together_strand_a_seat_never_both_succeed(
             for name in order
         ],
     )
-    placed = [r for r in results if isinstance(r, dict)]
+    placed = [r for r in results if isinstance(r, PlacedOrder)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(placed) == 1 and len(refused) == 1, results
     assert refused[0].extra == {"stranded_seats": ["A03"]}  # decided again, on the winner
     held = sorted(s.seat_id for s in Seat.query(show.showtime_id) if s.status == "held")
-    assert held == sorted(placed[0]["order"]["seat_ids"])
+    assert held == sorted(placed[0].order.seat_ids)
 
 
 def test_one_coupon_used_by_concurrent_orders_succeeds_once() -> None:
@@ -159,24 +162,24 @@ def test_one_coupon_used_by_concurrent_orders_succeeds_once() -> None:
         return lambda: service.place_order("ann", show.showtime_id, seats, coupon_id)
 
     results = race([order_with_coupon(p) for p in pairs])
-    placed = [r["order"] for r in results if isinstance(r, dict)]
+    placed = [r.order for r in results if isinstance(r, PlacedOrder)]
     assert len(placed) == 1
-    assert all(isinstance(r, AppError) for r in results if not isinstance(r, dict))
+    assert all(isinstance(r, AppError) for r in results if not isinstance(r, PlacedOrder))
     record = UserCoupon.get("ann", coupon_id)
-    assert record.status == "used" and record.order_id == placed[0]["order_id"]
+    assert record.status == "used" and record.order_id == placed[0].order_id
     held = [s.seat_id for s in Seat.query(show.showtime_id) if s.status == SeatStatus.HELD]
-    assert sorted(held) == sorted(placed[0]["seat_ids"])
+    assert sorted(held) == sorted(placed[0].seat_ids)
 
 
 def test_one_ticket_checked_in_from_concurrent_requests_succeeds_once() -> None:
     show = make_showtime(seats=one_row(4))
     placed = service.place_order("ann", show.showtime_id, ["A01", "A02", "A03", "A04"], None)
-    order = orders.load(placed["order"]["order_id"])
+    order = orders.load(placed.order.order_id)
     orders.pay(order, clock.now())
-    code = tickets.tickets_of(orders.load(order.order_id))[0]["code"]
+    code = tickets.tickets_of(orders.load(order.order_id))[0].code
 
     results = race([lambda i=i: tickets.check_in(code, f"staff-{i}") for i in range(20)])
-    succeeded = [r for r in results if isinstance(r, dict)]
+    succeeded = [r for r in results if isinstance(r, TicketOut)]
     assert len(succeeded) == 1
-    assert all(isinstance(r, Conflict) for r in results if not isinstance(r, dict))
+    assert all(isinstance(r, Conflict) for r in results if not isinstance(r, TicketOut))
     assert orders.load(order.order_id).status == "used"

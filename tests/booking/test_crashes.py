@@ -19,8 +19,9 @@ import pytest
 
 from chalicelib.booking import notices, orders, payments, settlement
 from chalicelib.booking.expiry import expire_pending_orders
-from chalicelib.booking.models import Order, Seat, SeatStatus, UserCoupon
+from chalicelib.booking.models import Order, Seat, UserCoupon
 from chalicelib.booking.reconcile import GRACE, reconcile_payments
+from chalicelib.booking.rules import SeatStatus
 from chalicelib.booking.service import idempotent_order_id
 from chalicelib.booking.settlement import REFUND_LEASE_SECONDS
 from chalicelib.core import clock

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from chalicelib.booking import service
-from chalicelib.booking.models import Seat, SeatPlan, SeatSpec
+from chalicelib.booking.models import Seat, SeatPlan
+from chalicelib.catalog.rules import SeatSpec
 from chalicelib.catalog.schemas import ShowtimePatch
 from chalicelib.catalog.showtimes import update_showtime
 from chalicelib.core.errors import Conflict

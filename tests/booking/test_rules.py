@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.booking.models import SeatStatus
 from chalicelib.booking.rules import (
     TRANSITIONS,
     CouponTerms,
@@ -16,6 +15,7 @@ from chalicelib.booking.rules import (
     OrderStatus,
     PriceLine,
     SeatState,
+    SeatStatus,
     Settle,
     can_transition,
     check_transition,
@@ -35,6 +35,8 @@ from chalicelib.booking.rules import (
     signature_time_problem,
     stranded_seats,
 )
+
+pytestmark = pytest.mark.pure
 
 NOW = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 EPOCH = int(NOW.timestamp())

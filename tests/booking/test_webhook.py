@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.booking.models import Order, Seat, SeatStatus, StripeEvent, Ticket
-from chalicelib.booking.rules import Settle
+from chalicelib.booking.models import Order, Seat, StripeEvent, Ticket
+from chalicelib.booking.rules import SeatStatus, Settle
 from chalicelib.booking.settlement import settle_payment
 from chalicelib.core import clock
 from chalicelib.core.stripe_api import stripe_client

@@ -1,5 +1,5 @@
-"""Booking on showtimes the catalogue created (its seeder goes through its services, which
-write the seat items): the seat map, a quote with the demo coupon, and an order."""
+"""Booking on the demo week (its seeder schedules through booking's inventory, which writes
+the seat items): the seat map, a quote with the demo coupon, and an order."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.accounts.rules import LoginKind
 from chalicelib.accounts.seed import seed_demo_accounts
 from chalicelib.accounts.service import find_user
-from chalicelib.booking.seed import DEMO_COUPON_ID, seed_demo_coupons
+from chalicelib.booking.seed import DEMO_COUPON_ID, seed_demo_coupons, seed_demo_showtimes
 from chalicelib.catalog.models import Showtime
 from chalicelib.catalog.seed import seed_demo_catalogue
 from chalicelib.core import clock
@@ -34,6 +34,7 @@ def two_seats_stranding_nobody(rows: list[dict[str, Any]]) -> list[str]:
 def test_an_order_on_a_catalogue_showtime_with_the_demo_coupon(api: Any) -> None:
     seed_demo_accounts()
     seed_demo_catalogue()
+    seed_demo_showtimes()
     assert "issued" in seed_demo_coupons()
     alice = find_user(LoginKind.USERNAME, "alice")
     assert alice is not None

@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from chalicelib.booking import orders, service, settlement
-from chalicelib.booking.models import Order, Seat, SeatStatus, Ticket, TicketStatus
-from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.models import Order, Seat, Ticket
+from chalicelib.booking.rules import OrderStatus, SeatStatus, TicketStatus
 from chalicelib.boxoffice.counters import Tally
 from chalicelib.core.aws import client, queue_url
 from chalicelib.core.config import get_settings

@@ -9,8 +9,9 @@ from typing import Any
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import service
 from chalicelib.booking.models import Order, Seat
+from chalicelib.booking.schemas import SeatsUnavailable
 from chalicelib.boxoffice import counters
-from chalicelib.boxoffice.counter_sales import SeatsTaken, sell
+from chalicelib.boxoffice.counter_sales import sell
 from chalicelib.boxoffice.rules import PaidBy
 from tests.booking.support import make_showtime, user_token
 from tests.booking.test_contention import one_row, race
@@ -94,7 +95,9 @@ def test_counter_and_online_buyers_racing_for_seats_never_share_one(no_stranded_
     unexpected = [
         r
         for r in results
-        if not isinstance(r, dict | tuple) and not isinstance(r, SeatsTaken) and r.status != 409
+        if not isinstance(r, dict | tuple)
+        and not isinstance(r, SeatsUnavailable)
+        and r.status != 409
     ]
     assert not unexpected, unexpected
     owners: dict[str, str] = {}

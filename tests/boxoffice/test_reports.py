@@ -129,8 +129,8 @@ def test_the_summary_is_of_the_day_before_where_the_cinemas_are() -> None:
 
 
 def test_the_daily_summary_goes_to_each_cinemas_staff_once(api: Any) -> None:
-    from chalicelib.accounts.roles import Role
     from chalicelib.boxoffice.staff import grant
+    from chalicelib.core.roles import Role
     from tests.catalog import factories
 
     cinema = factories.cinema(factories.city())

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.accounts.tokens import issue_access_token
-from chalicelib.catalog import areas, cinemas, genres, movies, showtimes
+from chalicelib.booking import inventory
+from chalicelib.catalog import areas, cinemas, genres, movies
 from chalicelib.catalog.schemas import (
     AreaIn,
     CinemaIn,
@@ -43,8 +44,9 @@ def movie(title: str = "霸王别姬", **fields: Any) -> str:
 
 
 def city(name: str = "上海") -> str:
-    province = areas.create_area(AreaIn(name=name + "省", level="province"))
-    return areas.create_area(AreaIn(name=name, level="city", parent_id=province.area_id)).area_id
+    province = areas.create_area(AreaIn.model_validate({"name": name + "省", "level": "province"}))
+    city_in = {"name": name, "level": "city", "parent_id": province.area_id}
+    return areas.create_area(AreaIn.model_validate(city_in)).area_id
 
 
 def cinema(city_id: str, name: str = "万达影城") -> str:
@@ -80,7 +82,7 @@ def showtime(movie_id: str, hall_id: str, starts_at: datetime, **fields: Any) ->
         "prices": {"standard": 4500},
     }
     values.update(fields)
-    return showtimes.create_showtime(ShowtimeIn.model_validate(values)).showtime_id
+    return inventory.schedule_showtime(ShowtimeIn.model_validate(values)).showtime_id
 
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime:

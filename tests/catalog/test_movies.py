@@ -59,15 +59,39 @@ def test_invalid_movies_are_422_with_the_field(api: Any) -> None:
         ({**NEW_MOVIE, "formats": ["4DX"]}, "formats.0"),
         ({**NEW_MOVIE, "synopsis": "x" * 2001}, "synopsis"),
         ({**NEW_MOVIE, "cast": [{"person": "a", "role": "grip"}]}, "cast.0.role"),
-        ({**NEW_MOVIE, "genre_ids": ["nope"]}, "genre_ids.0"),
-        ({**NEW_MOVIE, "poster_key": "posters/missing.jpg"}, "poster_key"),
         ({**NEW_MOVIE, "surprise": 1}, "surprise"),
         ({**NEW_MOVIE, "showing_until": "2023-01-21"}, "showing_until"),
         ({**NEW_MOVIE, "release_date": "2023-02-30"}, "release_date"),
+        ({**NEW_MOVIE, "release_date": 0}, "release_date"),  # JSON: a date is a string
+        ({**NEW_MOVIE, "release_date": "0"}, "release_date"),  # and only YYYY-MM-DD
+        ({**NEW_MOVIE, "duration": "120"}, "duration"),  # and a number is a number
+        ({**NEW_MOVIE, "is_banner": "true"}, "is_banner"),
     ]:
         result = staff.post("/movies", json=body)
         assert result.status == 422, (field, result.text)
         assert field in [e["field"] for e in result.json["errors"]], result.json
+    assert staff.post("/movies", json={**NEW_MOVIE, "duration": 120.0}).status == 201
+
+
+def test_a_movie_naming_what_does_not_exist_is_404_with_the_field(api: Any) -> None:
+    staff = api.as_user(make.staff_token())
+    for body, field in [
+        ({**NEW_MOVIE, "genre_ids": ["nope"]}, "genre_ids.0"),
+        ({**NEW_MOVIE, "poster_key": "posters/missing.jpg"}, "poster_key"),
+    ]:
+        result = staff.post("/movies", json=body)
+        assert result.status == 404, (field, result.text)
+        assert [e["field"] for e in result.json["errors"]] == [field]
+
+
+def test_a_patch_needs_a_body_and_null_only_clears_what_may_be_empty(api: Any) -> None:
+    staff = api.as_user(make.staff_token())
+    movie_id = make.movie(synopsis="long")
+    assert staff.request("PATCH", f"/movies/{movie_id}").status == 422  # no body at all
+    assert staff.patch(f"/movies/{movie_id}", json={"title": None}).status == 422
+    cleared = staff.patch(f"/movies/{movie_id}", json={"synopsis": None})
+    assert cleared.status == 200 and cleared.json["synopsis"] is None
+    assert staff.patch(f"/movies/{movie_id}", json={}).status == 200  # nothing to change
 
 
 def test_opening_a_movie_counts_every_view_atomically(api: Any) -> None:
@@ -171,12 +195,12 @@ def test_poster_and_stills_are_recorded_once_uploaded(api: Any) -> None:
     assert result.json["poster_url"].endswith(f"/{bucket}/posters/p1.jpg")
     assert result.json["still_urls"][0].endswith("/stills/s1.png")
     wrong_kind = staff.patch(f"/movies/{movie_id}", json={"poster_key": "avatars/u/a.png"})
-    assert wrong_kind.status == 422
+    assert wrong_kind.status == 404
     missing = staff.patch(f"/movies/{movie_id}", json={"still_keys": ["stills/none.png"]})
     assert [e["field"] for e in missing.json["errors"]] == ["still_keys.0"]
     # what S3 stored is checked: its content type, and that the bytes are that image type
-    assert staff.patch(f"/movies/{movie_id}", json={"poster_key": "posters/p2.jpg"}).status == 422
-    assert staff.patch(f"/movies/{movie_id}", json={"still_keys": ["stills/s2.png"]}).status == 422
+    assert staff.patch(f"/movies/{movie_id}", json={"poster_key": "posters/p2.jpg"}).status == 404
+    assert staff.patch(f"/movies/{movie_id}", json={"still_keys": ["stills/s2.png"]}).status == 404
 
 
 def test_staff_get_a_presigned_post_for_a_poster(api: Any) -> None:

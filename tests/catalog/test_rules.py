@@ -19,6 +19,8 @@ from chalicelib.catalog.rules import (
     validate_layout,
 )
 
+pytestmark = pytest.mark.pure
+
 TODAY = date(2026, 5, 10)
 
 

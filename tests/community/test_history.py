@@ -15,7 +15,7 @@ def test_history_lists_distinct_movies_newest_first_and_reopening_moves_to_top(
     for movie_id in (alien, brazil, dune, alien):
         record_view("ann", movie_id)
         frozen_clock.advance(seconds=1)
-    assert [m["title"] for m in my_history("ann")] == ["Alien", "Dune", "Brazil"]
+    assert [m.title for m in my_history("ann")] == ["Alien", "Dune", "Brazil"]
     assert my_history("bob") == []
 
 
@@ -24,7 +24,7 @@ def test_history_keeps_only_the_last_twenty(make_movie, frozen_clock) -> None:
     for movie_id in movies:
         record_view("ann", movie_id)
         frozen_clock.advance(seconds=1)
-    titles = [m["title"] for m in my_history("ann")]
+    titles = [m.title for m in my_history("ann")]
     assert titles == [f"Film {i}" for i in reversed(range(5, HISTORY_SIZE + 5))]
     assert HistoryEntry.count("ann") == HISTORY_SIZE
 
@@ -35,7 +35,7 @@ def test_deleted_movies_drop_out_of_the_listing(make_movie, frozen_clock) -> Non
     frozen_clock.advance(seconds=1)
     record_view("ann", gone)
     Movie(gone).update(actions=[Movie.deleted.set(True)])
-    assert [m["title"] for m in my_history("ann")] == ["Kept"]
+    assert [m.title for m in my_history("ann")] == ["Kept"]
 
 
 def test_opening_a_movie_signed_in_records_it_and_anonymous_opens_do_not(

@@ -119,3 +119,12 @@ def test_rating_over_http_validates_stars_and_needs_sign_in(api, as_user, make_m
     assert ann.delete(f"/movies/{movie_id}/rating").status == 204
     after = ann.get(f"/movies/{movie_id}/rating").json
     assert after == {"movie_id": movie_id, "stars": None, "rating_count": 0, "rating_average": None}
+
+
+def test_a_deleted_movie_has_no_rating_to_read(as_user, make_movie) -> None:
+    ann = as_user("ann")
+    live, gone = make_movie(), make_movie(deleted=True)
+    assert ann.get(f"/movies/{live}/rating").status == 200
+    answer = ann.get(f"/movies/{gone}/rating")
+    assert answer.status == 404, answer.text
+    assert ann.get("/movies/m-nope/rating").status == 404

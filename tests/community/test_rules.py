@@ -16,6 +16,8 @@ from chalicelib.community.rules import (
     thread_root,
 )
 
+pytestmark = pytest.mark.pure
+
 
 def test_a_new_rating_adds_its_stars_and_one_to_the_count() -> None:
     move = rating_move(None, 7)

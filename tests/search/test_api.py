@@ -151,12 +151,17 @@ def test_paging_stops_at_the_depth_bound(
         {"limit": 0},
         {"limit": 101},
         {"colour": "red"},
-        {"genre": "no-such-genre"},
     ],
 )
 def test_bad_parameters_are_422(api: Any, params: dict[str, Any]) -> None:
     problem = search(api, 422, **params)
     assert problem["status"] == 422 and problem["errors"]
+
+
+def test_a_genre_that_does_not_exist_is_404_with_the_field(api: Any) -> None:
+    problem = search(api, 404, genre="no-such-genre")
+    assert problem["type"] == "urn:marquee:problem:unknown-reference"
+    assert [e["field"] for e in problem["errors"]] == ["genre"]
 
 
 def test_suggest_gives_titles_for_a_prefix(api: Any, catalogue: dict[str, str]) -> None:

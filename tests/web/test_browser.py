@@ -19,6 +19,11 @@ from typing import Any
 import pytest
 import requests
 
+from chalicelib.accounts.rules import LoginKind
+from chalicelib.accounts.service import find_user
+from chalicelib.boxoffice.staff import grant
+from chalicelib.catalog.models import Showtime
+from chalicelib.core.roles import Role
 from local.services import ROOT
 from local.stack import LocalStack
 from tests.booking.support import pay_by_card, user_token
@@ -45,9 +50,10 @@ def site(live_stack: LocalStack) -> Iterator[LocalStack]:
 def seed_showtime(api_url: str) -> dict[str, str]:
     """A film with a showtime tomorrow in a hall like the demo's (2 | 8 | 2 seats a row,
     6 rows), through the catalogue services, and indexed for search (by the stream pump)."""
+    from chalicelib.booking.seed import PRICES
     from chalicelib.catalog import cinemas
     from chalicelib.catalog.schemas import HallIn
-    from chalicelib.catalog.seed import PRICES, demo_layout
+    from chalicelib.catalog.seed import demo_layout
 
     word = f"Zephyr{uuid.uuid4().hex[:6]}"
     title = f"{word} Express"
@@ -57,7 +63,10 @@ def seed_showtime(api_url: str) -> dict[str, str]:
         cinema_id, HallIn.model_validate({"name": "1号厅", "layout": demo_layout(6, 2, 8)})
     )
     showtime_id = factories.showtime(
-        movie_id, hall.hall_id, factories.tomorrow_at(19, 30), prices=PRICES
+        movie_id,
+        hall.hall_id,
+        factories.tomorrow_at(19, 30),
+        prices={seat_type: PRICES[seat_type] for seat_type in hall.seat_types},
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -152,6 +161,10 @@ def test_staff_checks_a_ticket_in_once_and_then_sees_already_used(site: LocalSta
     tickets = requests.get(f"{site.api_url}/orders/{order_id}/tickets", headers=auth, timeout=10)
     code = tickets.json()[0]["code"]
 
+    # Staff check tickets in at their own cinemas only: the demo staff works at this one.
+    staff = find_user(LoginKind.USERNAME, "staff")
+    assert staff is not None
+    grant(staff.user_id, [Role.STAFF], [Showtime.get(show["showtimeId"]).cinema_id])
     result = run_scenario("checkin", {**demo_login("staff"), "code": code, "webUrl": site.web_url})
 
     valid, used, forged = result["verdicts"]

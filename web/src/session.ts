@@ -3,7 +3,6 @@
 // refreshes run one at a time across tabs (Web Locks) and a tab that waited re-reads
 // the pair another tab may have just rotated instead of spending the old one again.
 import type { components } from "./api/schema";
-import { int, record, text } from "./api/narrow";
 
 type User = components["schemas"]["UserOut"];
 const KEY = "marquee.session";
@@ -78,7 +77,7 @@ export async function accessToken(): Promise<string | null> {
   return read()?.access ?? null;
 }
 
-type Exchange = (refreshToken: string) => Promise<unknown>;
+type Exchange = (refreshToken: string) => Promise<components["schemas"]["TokenPairOut"] | null>;
 let exchange: Exchange | null = null;
 let inflight: Promise<boolean> | null = null;
 
@@ -99,23 +98,21 @@ export function refresh(stale: string): Promise<boolean> {
         if (!stored) return false;
         if (stored.access !== stale) return true; // rotated meanwhile, by us or another tab
         if (!exchange) return false;
-        let body: unknown;
+        let pair: components["schemas"]["TokenPairOut"] | null;
         try {
-          body = await exchange(stored.refresh);
+          pair = await exchange(stored.refresh);
         } catch {
           return false;
         }
-        if (body === null) {
+        if (pair === null) {
           write(null);
           return false;
         }
-        // POST /auth/refresh has no response model yet: read the pair's fields.
-        const pair = record(body, "POST /auth/refresh");
         write({
           ...stored,
-          access: text(pair, "access_token"),
-          refresh: text(pair, "refresh_token"),
-          expiresAt: Date.now() + int(pair, "expires_in") * 1000,
+          access: pair.access_token,
+          refresh: pair.refresh_token,
+          expiresAt: Date.now() + pair.expires_in * 1000,
         });
         return true;
       };

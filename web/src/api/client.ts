@@ -7,7 +7,8 @@ import { config } from "../config";
 import { accessToken, refresh, setExchange } from "../session";
 
 export type Schemas = components["schemas"];
-export type Problem = Schemas["Problem"];
+/** Every problem answer: ``type`` names it; some add members (per-field ``errors``...). */
+export type Problem = Schemas["Problem"] | Schemas["ValidationFailed"];
 
 let authed: Client<paths> | null = null;
 
@@ -19,7 +20,7 @@ export function api(): Client<paths> {
     const { data, response } = await bare.POST("/auth/refresh", {
       body: { refresh_token: refreshToken },
     });
-    return response.ok ? (data as unknown) : null;
+    return response.ok && data ? data : null;
   });
   const copies = new Map<string, Request>();
   const auth: Middleware = {
@@ -51,7 +52,7 @@ export function api(): Client<paths> {
 /** A problem's message for people: its detail, with per-field errors appended. */
 export function problemText(problem: Problem | undefined, fallback: string): string {
   if (!problem) return fallback;
-  const fields = (problem.errors ?? [])
+  const fields = ("errors" in problem ? problem.errors : [])
     .map((e) => [e.field, e.message].filter(Boolean).join(": "))
     .filter(Boolean);
   const head = problem.detail || problem.title || fallback;

@@ -2,7 +2,6 @@
 // the seats and creates the order (an Idempotency-Key makes a retried click harmless).
 import { useEffect, useState } from "preact/hooks";
 import { api, money, problemText, type Schemas } from "../api/client";
-import { flag, int, maybeText, record, text, type Json } from "../api/narrow";
 import { locale, t } from "../i18n";
 import { go } from "../router";
 import { currentUser } from "../session";
@@ -16,7 +15,7 @@ function newKey(): string {
 export function Checkout({ showtimeId, query }: { showtimeId: string; query: URLSearchParams }) {
   const seats = (query.get("seats") ?? "").split(",").filter(Boolean);
   const [quote, setQuote] = useState<Schemas["QuoteOut"] | null>(null);
-  const [coupons, setCoupons] = useState<Json[]>([]);
+  const [coupons, setCoupons] = useState<Schemas["MyCouponOut"][]>([]);
   const [coupon, setCoupon] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -28,8 +27,7 @@ export function Checkout({ showtimeId, query }: { showtimeId: string; query: URL
   useEffect(() => {
     api().GET("/me/coupons", {
       params: { query: { showtime_id: showtimeId, seat_ids: seats.join(","), limit: 50 } },
-    // coupon items have no response model yet: read the fields shown below
-    }).then(({ data }) => setCoupons((data?.items ?? []).map((c) => record(c, "coupon"))));
+    }).then(({ data }) => setCoupons(data?.items ?? []));
   }, [showtimeId]);
   useEffect(() => {
     api().POST("/orders/quote", {
@@ -44,13 +42,12 @@ export function Checkout({ showtimeId, query }: { showtimeId: string; query: URL
     setBusy(true);
     setError("");
     const { data, error: problem, response } = await api().POST("/orders", {
-      headers: { "Idempotency-Key": key },
+      params: { header: { "Idempotency-Key": key } },
       body: { showtime_id: showtimeId, seat_ids: seats, coupon_id: coupon || null },
     });
     setBusy(false);
     if (data) {
-      // PlacedOrder.order has no model yet: only its id is needed here.
-      const orderId = text(record(data.order, "order"), "order_id");
+      const orderId = data.order.order_id;
       if (data.payment) rememberPayment(orderId, data.payment.client_secret);
       go(`/orders/${orderId}/pay`, undefined, true);
       return;
@@ -75,15 +72,12 @@ export function Checkout({ showtimeId, query }: { showtimeId: string; query: URL
             <tr><th scope="col">{t("checkout.seat")}</th><th scope="col">{t("checkout.price")}</th></tr>
           </thead>
           <tbody>
-            {quote.lines.map((raw) => {
-              const line = record(raw, "quote line"); // QuoteOut.lines items are untyped
-              return (
-                <tr key={text(line, "seat_id")}>
-                  <td>{text(line, "seat_id")} · {t(`seatType.${text(line, "seat_type")}`)}</td>
-                  <td>{money(int(line, "price"), quote.currency, locale())}</td>
-                </tr>
-              );
-            })}
+            {quote.lines.map((line) => (
+              <tr key={line.seat_id}>
+                <td>{line.seat_id} · {t(`seatType.${line.seat_type}`)}</td>
+                <td>{money(line.price, quote.currency, locale())}</td>
+              </tr>
+            ))}
           </tbody>
           <tfoot>
             {quote.discount > 0 && (
@@ -99,9 +93,9 @@ export function Checkout({ showtimeId, query }: { showtimeId: string; query: URL
       <select id="coupon" value={coupon} onChange={(e) => setCoupon(e.currentTarget.value)}>
         <option value="">{t("checkout.noCoupon")}</option>
         {coupons.map((c) => (
-          <option key={text(c, "coupon_id")} value={text(c, "coupon_id")} disabled={!flag(c, "eligible")}>
-            {text(c, "name")}
-            {flag(c, "eligible") ? "" : ` (${maybeText(c, "reason") ?? t("checkout.notEligible")})`}
+          <option key={c.coupon_id} value={c.coupon_id} disabled={!c.eligible}>
+            {c.name}
+            {c.eligible ? "" : ` (${c.reason ?? t("checkout.notEligible")})`}
           </option>
         ))}
       </select>

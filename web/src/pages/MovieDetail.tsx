@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, money, problemText, type Schemas } from "../api/client";
-import { flag, maybeText, record, text, type Json } from "../api/narrow";
 import { dateLabel, locale, t, timeLabel } from "../i18n";
 import { go, href } from "../router";
 import { currentUser } from "../session";
@@ -69,12 +68,11 @@ function Showtimes({ movieId }: { movieId: string }) {
 }
 
 function Comments({ movieId }: { movieId: string }) {
-  const [items, setItems] = useState<Json[]>([]);
+  const [items, setItems] = useState<Schemas["ThreadOut"][]>([]);
   const [error, setError] = useState("");
   const load = () =>
     api().GET("/movies/{movie_id}/comments", { params: { path: { movie_id: movieId }, query: { limit: 20 } } })
-      // comment items have no response model yet: read the fields shown below
-      .then(({ data }) => setItems((data?.items ?? []).map((c) => record(c, "comment"))));
+      .then(({ data }) => setItems(data?.items ?? []));
   useEffect(() => {
     load();
   }, [movieId]);
@@ -104,21 +102,18 @@ function Comments({ movieId }: { movieId: string }) {
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       <ul class="comments">
-        {items.map((c) => {
-          const author = c.author ? record(c.author, "author") : null;
-          return (
-            <li key={text(c, "comment_id")}>
-              {flag(c, "deleted") ? (
-                <em class="muted">{t("movie.deletedComment")}</em>
-              ) : (
-                <>
-                  <strong>{author ? maybeText(author, "name") : ""}</strong>
-                  <p>{maybeText(c, "body")}</p>
-                </>
-              )}
-            </li>
-          );
-        })}
+        {items.map((c) => (
+          <li key={c.comment_id}>
+            {c.deleted ? (
+              <em class="muted">{t("movie.deletedComment")}</em>
+            ) : (
+              <>
+                <strong>{c.author?.name ?? ""}</strong>
+                <p>{c.body}</p>
+              </>
+            )}
+          </li>
+        ))}
       </ul>
     </section>
   );

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, money, problemText } from "../api/client";
-import { list, maybeText, record, text, texts, type Json } from "../api/narrow";
+import { api, money, problemText, type Schemas } from "../api/client";
 import { Qr } from "../components/Qr";
 import { dateLabel, locale, t, timeLabel } from "../i18n";
 import { go, href } from "../router";
@@ -15,19 +14,19 @@ function useSignedIn(): boolean {
   return signedIn;
 }
 
-function when(order: Json): string {
-  const starts = text(order, "starts_at");
-  return `${dateLabel(starts)} ${timeLabel(starts)}`;
+type Order = Schemas["OrderOut"];
+
+function when(order: Order): string {
+  return `${dateLabel(order.starts_at)} ${timeLabel(order.starts_at)}`;
 }
 
 export function Orders() {
   const signedIn = useSignedIn();
-  const [orders, setOrders] = useState<Json[] | null>(null);
+  const [orders, setOrders] = useState<Order[] | null>(null);
   useEffect(() => {
     if (!signedIn) return;
-    // order list items have no response model yet: read the fields shown below
     api().GET("/orders", { params: { query: { limit: 50 } } })
-      .then(({ data }) => setOrders((data?.items ?? []).map((o) => record(o, "order"))));
+      .then(({ data }) => setOrders(data?.items ?? []));
   }, [signedIn]);
   if (!orders) return <p role="status">{t("app.loading")}</p>;
   return (
@@ -36,11 +35,11 @@ export function Orders() {
       {orders.length === 0 ? <p>{t("orders.none")}</p> : (
         <ul class="orders" data-testid="orders">
           {orders.map((order) => (
-            <li key={text(order, "order_id")}>
-              <a href={href(`/orders/${text(order, "order_id")}`)}>{text(order, "number")}</a>{" "}
-              · {when(order)} · {texts(order, "seat_ids").join(", ")} ·{" "}
-              {money(Number(order.total), text(order, "currency"), locale())} ·{" "}
-              <span class={`status ${text(order, "status")}`}>{t(`orderStatus.${text(order, "status")}`)}</span>
+            <li key={order.order_id}>
+              <a href={href(`/orders/${order.order_id}`)}>{order.number}</a>{" "}
+              · {when(order)} · {order.seat_ids.join(", ")} ·{" "}
+              {money(order.total, order.currency, locale())} ·{" "}
+              <span class={`status ${order.status}`}>{t(`orderStatus.${order.status}`)}</span>
             </li>
           ))}
         </ul>
@@ -51,8 +50,8 @@ export function Orders() {
 
 export function OrderDetail({ orderId }: { orderId: string }) {
   const signedIn = useSignedIn();
-  const [order, setOrder] = useState<Json | null>(null);
-  const [tickets, setTickets] = useState<Json[]>([]);
+  const [order, setOrder] = useState<Order | null>(null);
+  const [tickets, setTickets] = useState<Schemas["TicketOut"][]>([]);
   const [error, setError] = useState("");
   const [notice, setNotice] = useState("");
 
@@ -63,12 +62,11 @@ export function OrderDetail({ orderId }: { orderId: string }) {
       return;
     }
     setOrder(found);
-    if (["paid", "used"].includes(text(found, "status"))) {
+    if (found.status === "paid" || found.status === "used") {
       const { data } = await api().GET("/orders/{order_id}/tickets", {
         params: { path: { order_id: orderId } },
       });
-      // tickets have no response model yet: each is read for its seat, code and status
-      setTickets(list(data as unknown, "tickets").map((x) => record(x, "ticket")));
+      setTickets(data ?? []);
     } else setTickets([]);
   };
   useEffect(() => {
@@ -77,7 +75,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
 
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!order) return <p role="status">{t("app.loading")}</p>;
-  const status = text(order, "status");
+  const status = order.status;
 
   const cancel = async () => {
     if (!confirm(t("order.confirmCancel"))) return;
@@ -90,15 +88,15 @@ export function OrderDetail({ orderId }: { orderId: string }) {
 
   return (
     <section data-testid="order">
-      <h1>{t("order.title", { number: text(order, "number") })}</h1>
+      <h1>{t("order.title", { number: order.number })}</h1>
       <p>
-        {when(order)} · {texts(order, "seat_ids").join(", ")} ·{" "}
-        {money(Number(order.total), text(order, "currency"), locale())}
+        {when(order)} · {order.seat_ids.join(", ")} ·{" "}
+        {money(order.total, order.currency, locale())}
       </p>
       <p>
         {t("order.status")}{" "}
         <strong class={`status ${status}`} data-testid="order-status">{t(`orderStatus.${status}`)}</strong>
-        {maybeText(order, "status_reason") && <span class="muted"> ({maybeText(order, "status_reason")})</span>}
+        {order.status_reason && <span class="muted"> ({order.status_reason})</span>}
       </p>
       {notice && <p role="status">{notice}</p>}
       {status === "pending_payment" && (
@@ -109,14 +107,14 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           <h2>{t("order.tickets")}</h2>
           <ul class="tickets" data-testid="tickets">
             {tickets.map((ticket) => (
-              <li key={text(ticket, "ticket_id")} class="ticket">
-                <Qr value={text(ticket, "code")} label={t("order.qr", { seat: text(ticket, "seat_id") })} />
+              <li key={ticket.ticket_id} class="ticket">
+                <Qr value={ticket.code} label={t("order.qr", { seat: ticket.seat_id })} />
                 <div>
-                  <strong>{t("order.seat", { seat: text(ticket, "seat_id") })}</strong>
-                  <p>{t(`ticketStatus.${text(ticket, "status")}`)}</p>
+                  <strong>{t("order.seat", { seat: ticket.seat_id })}</strong>
+                  <p>{t(`ticketStatus.${ticket.status}`)}</p>
                   <details>
                     <summary>{t("order.code")}</summary>
-                    <code class="ticket-code">{text(ticket, "code")}</code>
+                    <code class="ticket-code">{ticket.code}</code>
                   </details>
                 </div>
               </li>

@@ -2,8 +2,7 @@
 // Stripe confirms, the order turns paid when the API receives Stripe's webhook; this page
 // waits for that, then shows the tickets.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, money, problemText } from "../api/client";
-import { int, record, text, texts, type Json } from "../api/narrow";
+import { api, money, problemText, type Schemas } from "../api/client";
 import { Countdown } from "../components/Countdown";
 import { locale, t } from "../i18n";
 import { go, href } from "../router";
@@ -19,16 +18,18 @@ function paymentSecret(orderId: string): string | null {
   return localStorage.getItem(SECRET_KEY + orderId);
 }
 
-/** GET /orders/{id} has no response model yet: the order is read field by field. */
-export async function fetchOrder(orderId: string): Promise<Json | string> {
-  const { data, error, response } = await api().GET("/orders/{order_id}", {
+type Order = Schemas["OrderOut"];
+
+/** The order, or why it could not be read (a message for people). */
+export async function fetchOrder(orderId: string): Promise<Order | string> {
+  const { data, error } = await api().GET("/orders/{order_id}", {
     params: { path: { order_id: orderId } },
   });
-  return response.ok ? record(data as unknown, "order") : problemText(error, t("app.failed"));
+  return data ?? problemText(error, t("app.failed"));
 }
 
 export function Pay({ orderId }: { orderId: string }) {
-  const [order, setOrder] = useState<Json | null>(null);
+  const [order, setOrder] = useState<Order | null>(null);
   const [error, setError] = useState("");
   const [stage, setStage] = useState<"ready" | "paying" | "confirming">("ready");
   const [expired, setExpired] = useState(false);
@@ -40,7 +41,7 @@ export function Pay({ orderId }: { orderId: string }) {
     fetchOrder(orderId).then((found) => (typeof found === "string" ? setError(found) : setOrder(found)));
   }, [orderId]);
 
-  const pending = order !== null && text(order, "status") === "pending_payment";
+  const pending = order !== null && order.status === "pending_payment";
   useEffect(() => {
     if (!pending || !secret || !cardBox.current || card.current) return;
     stripe().then(
@@ -58,7 +59,7 @@ export function Pay({ orderId }: { orderId: string }) {
   }, [pending, secret]);
 
   if (!order) return error ? <p class="error" role="alert">{error}</p> : <p role="status">{t("app.loading")}</p>;
-  const status = text(order, "status");
+  const status = order.status;
   if (status !== "pending_payment") {
     return (
       <section class="narrow">
@@ -68,13 +69,13 @@ export function Pay({ orderId }: { orderId: string }) {
       </section>
     );
   }
-  const currency = text(order, "currency");
+  const currency = order.currency;
 
   const waitUntilPaid = async () => {
     setStage("confirming");
     for (let i = 0; i < 60; i++) {
       const found = await fetchOrder(orderId);
-      if (typeof found !== "string" && text(found, "status") !== "pending_payment") {
+      if (typeof found !== "string" && found.status !== "pending_payment") {
         go(`/orders/${orderId}`, undefined, true);
         return;
       }
@@ -102,11 +103,11 @@ export function Pay({ orderId }: { orderId: string }) {
   return (
     <section class="narrow" data-testid="pay">
       <h1>{t("pay.title")}</h1>
-      <p>{t("pay.order", { number: text(order, "number") })}</p>
-      <Countdown until={text(order, "hold_expires_at")} onExpired={() => setExpired(true)} />
+      <p>{t("pay.order", { number: order.number })}</p>
+      <Countdown until={order.hold_expires_at} onExpired={() => setExpired(true)} />
       <p>
-        {t("pay.seats", { seats: texts(order, "seat_ids").join(", ") })} ·{" "}
-        <strong data-testid="pay-total">{money(int(order, "total"), currency, locale())}</strong>
+        {t("pay.seats", { seats: order.seat_ids.join(", ") })} ·{" "}
+        <strong data-testid="pay-total">{money(order.total, currency, locale())}</strong>
       </p>
       {!secret ? (
         <p class="error" role="alert">{t("pay.noSecret")}</p>
@@ -119,7 +120,7 @@ export function Pay({ orderId }: { orderId: string }) {
           <p class="hint">{t("pay.testCard")}</p>
           {error && <p class="error" role="alert" data-testid="pay-error">{error}</p>}
           <button type="submit" class="primary" disabled={stage !== "ready" || expired}>
-            {stage === "ready" ? t("pay.submit", { total: money(int(order, "total"), currency, locale()) }) : t("pay.processing")}
+            {stage === "ready" ? t("pay.submit", { total: money(order.total, currency, locale()) }) : t("pay.processing")}
           </button>
         </form>
       )}

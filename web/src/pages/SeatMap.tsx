@@ -2,7 +2,6 @@
 // or Enter picks), each labelled for screen readers; refreshed every few seconds while open.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, money, problemText, type Schemas } from "../api/client";
-import { int, list, record, text, texts } from "../api/narrow";
 import { dateLabel, locale, t, timeLabel } from "../i18n";
 import { go } from "../router";
 import { currentUser } from "../session";
@@ -14,8 +13,8 @@ interface SeatView {
   id: string;
   row: string;
   number: string;
-  type: string;
-  status: string;
+  type: Schemas["SeatOut"]["type"];
+  status: Schemas["SeatOut"]["status"];
   price: number;
 }
 interface RowView {
@@ -27,34 +26,40 @@ interface Conflict {
   seats: string[];
 }
 
-/** GET /showtimes/{id}/seats has no response model yet: read rows and cells here. */
-function readSeatMap(body: unknown): RowView[] {
-  return list(record(body).rows, "rows").map((raw) => {
-    const row = record(raw, "row");
-    const label = text(row, "row");
-    const cells = list(row.cells, "cells").map((cell) => {
-      if (cell === null) return null;
-      const seat = record(cell, "cell");
-      const id = text(seat, "seat_id");
-      return {
-        id,
-        row: label,
-        number: String(Number(id.slice(label.length)) || id),
-        type: text(seat, "type"),
-        status: text(seat, "status"),
-        price: int(seat, "price"),
-      };
-    });
-    return { label, cells };
-  });
+/** The seat map's rows as the grid shows them (a seat's number is its id after the row). */
+function readSeatMap(map: Schemas["SeatMapOut"]): RowView[] {
+  return map.rows.map(({ row: label, cells }) => ({
+    label,
+    cells: cells.map((seat) =>
+      seat === null
+        ? null
+        : {
+            id: seat.seat_id,
+            row: label,
+            number: String(Number(seat.seat_id.slice(label.length)) || seat.seat_id),
+            type: seat.type,
+            status: seat.status,
+            price: seat.price,
+          },
+    ),
+  }));
 }
 
-/** The seats a 409 names (``unavailable_seats`` or ``stranded_seats``, not in its schema). */
-export function conflictOf(problem: unknown): Conflict | null {
-  if (!problem || typeof problem !== "object") return null;
-  const body = record(problem);
-  if (Array.isArray(body.unavailable_seats)) return { kind: "unavailable", seats: texts(body, "unavailable_seats") };
-  if (Array.isArray(body.stranded_seats)) return { kind: "stranded", seats: texts(body, "stranded_seats") };
+type SeatProblem = Schemas["Problem"] | Schemas["SeatsUnavailable"] | Schemas["StrandedSeats"];
+
+function isUnavailable(problem: SeatProblem): problem is Schemas["SeatsUnavailable"] {
+  return problem.type === "urn:marquee:problem:seats-unavailable";
+}
+
+function isStranded(problem: SeatProblem): problem is Schemas["StrandedSeats"] {
+  return problem.type === "urn:marquee:problem:stranded-seats";
+}
+
+/** The seats a 409 names, told apart by the problem's ``type``. */
+export function conflictOf(problem: SeatProblem | undefined): Conflict | null {
+  if (!problem) return null;
+  if (isUnavailable(problem)) return { kind: "unavailable", seats: problem.unavailable_seats };
+  if (isStranded(problem)) return { kind: "stranded", seats: problem.stranded_seats };
   return null;
 }
 
@@ -118,7 +123,8 @@ export function SeatMapPage({ showtimeId, query }: { showtimeId: string; query: 
       setError(problemText(problem, t("app.failed")));
       return;
     }
-    const fresh = readSeatMap(data as unknown);
+    if (!data) return;
+    const fresh = readSeatMap(data);
     setRows(fresh);
     const free = new Set(fresh.flatMap((r) => r.cells).filter((s) => s?.status === "available").map((s) => s!.id));
     setSelected((current) => {

@@ -1,4 +1,5 @@
-"""Roles and what each one may do (DOMAIN.md, Accounts)."""
+"""Roles and what each one may do (DOMAIN.md, Accounts). Accounts grants them; every area
+checks them, so they live here, below all of them."""
 
 from __future__ import annotations
 
