@@ -20,7 +20,8 @@ from chalicelib.boxoffice import counters, staff
 from chalicelib.catalog.cinemas import get_hall
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.dynamo import get_or_404
+from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.schema import Schema
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
@@ -48,10 +49,7 @@ class BlockResult:
 
 def showtime_at_cinema(showtime_id: str, principal: Principal) -> Showtime:
     """The showtime, for staff of its cinema (404 unknown, 403 another cinema's)."""
-    try:
-        showtime = Showtime.get(showtime_id, consistent_read=True)
-    except Showtime.DoesNotExist as exc:
-        raise NotFound("No such showtime.") from exc
+    showtime = get_or_404(Showtime, showtime_id, what="showtime", consistent_read=True)
     staff.at_cinema(principal, showtime.cinema_id)
     return showtime
 

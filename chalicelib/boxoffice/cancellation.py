@@ -33,6 +33,7 @@ from chalicelib.boxoffice.models import Cancellation, CancelledOrder, RefundReco
 from chalicelib.boxoffice.schemas import CancellationOut
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
+from chalicelib.core.dynamo import conditionally, get_or_none
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -60,10 +61,8 @@ def cancellation_out(record: Cancellation) -> CancellationOut:
 
 
 def progress(showtime_id: str) -> CancellationOut | None:
-    try:
-        return cancellation_out(Cancellation.get(showtime_id, consistent_read=True))
-    except Cancellation.DoesNotExist:
-        return None
+    record = get_or_none(Cancellation, showtime_id, consistent_read=True)
+    return cancellation_out(record) if record else None
 
 
 def cancel_showtime(showtime_id: str, reason: str, principal: Principal) -> CancellationOut:
@@ -110,14 +109,13 @@ def scan(showtime_id: str) -> int:
             if seat.order_id and seat.status in (SeatStatus.HELD, SeatStatus.SOLD)
         }
     )
-    try:
-        Cancellation(showtime_id).update(
+    # False: already counted by an earlier run of this job
+    conditionally(
+        lambda: Cancellation(showtime_id).update(
             actions=[Cancellation.orders_total.set(len(order_ids))],
             condition=Cancellation.orders_total.does_not_exist(),
         )
-    except Exception as exc:  # already counted by an earlier run of this job
-        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
-            raise
+    )
     return jobs.send(
         jobs.Job(job="cancel_order", showtime_id=showtime_id, order_id=order_id)
         for order_id in order_ids
@@ -127,10 +125,9 @@ def scan(showtime_id: str) -> int:
 def settle_order(showtime_id: str, order_id: str) -> str:
     """Bring one order of the cancelled showtime to its end; returns the outcome."""
     record = Cancellation.get(showtime_id, consistent_read=True)
-    try:
-        return CancelledOrder.get(showtime_id, order_id, consistent_read=True).outcome
-    except CancelledOrder.DoesNotExist:
-        pass
+    settled = get_or_none(CancelledOrder, showtime_id, order_id, consistent_read=True)
+    if settled is not None:
+        return str(settled.outcome)
     order = orders.load(order_id)
     for _ in range(SETTLE_ATTEMPTS):
         if order.status == OrderStatus.PENDING_PAYMENT:

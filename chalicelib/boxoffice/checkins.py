@@ -29,6 +29,7 @@ from chalicelib.boxoffice.schemas import (
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
+from chalicelib.core.dynamo import get_or_404
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
@@ -64,17 +65,11 @@ class UndoTooLate(Conflict):
 
 
 def _showtime(showtime_id: str) -> Showtime:
-    try:
-        return Showtime.get(showtime_id, consistent_read=True)
-    except Showtime.DoesNotExist as exc:
-        raise NotFound("No such showtime.") from exc
+    return get_or_404(Showtime, showtime_id, what="showtime", consistent_read=True)
 
 
 def _ticket(order_id: str, seat_id: str) -> Ticket:
-    try:
-        return Ticket.get(order_id, seat_id, consistent_read=True)
-    except Ticket.DoesNotExist as exc:
-        raise NotFound("No such ticket.") from exc
+    return get_or_404(Ticket, order_id, seat_id, what="ticket", consistent_read=True)
 
 
 def _used(ticket: Ticket) -> TicketUsed:

@@ -16,8 +16,6 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking.models import Order, Ticket
 from chalicelib.boxoffice import counters, jobs, staff
@@ -27,7 +25,7 @@ from chalicelib.boxoffice.schemas import ExportOut
 from chalicelib.core import clock
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import NotFound
+from chalicelib.core.dynamo import conditionally, get_or_404
 
 #: showtimes written per job (a few hundred orders: well inside one short invocation)
 CHUNK = 20
@@ -115,10 +113,7 @@ def create_export(
 
 
 def get_export(export_id: str, principal: Principal) -> ExportOut:
-    try:
-        export = Export.get(export_id, consistent_read=True)
-    except Export.DoesNotExist as exc:
-        raise NotFound("No such export.") from exc
+    export = get_or_404(Export, export_id, what="export", consistent_read=True)
     staff.at_cinema(principal, export.cinema_id)
     return export_out(export)
 
@@ -186,8 +181,8 @@ def run_chunk(export_id: str) -> str:
             Body=_csv(rows).encode(),
             ContentType="text/csv",
         )
-        try:
-            export.update(
+        counted = conditionally(
+            lambda: export.update(
                 actions=[
                     Export.showtimes_done.set(start + len(chunk)),
                     Export.rows.add(len(rows)),
@@ -195,9 +190,8 @@ def run_chunk(export_id: str) -> str:
                 ],
                 condition=Export.showtimes_done == start,
             )
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        )
+        if not counted:
             return "running"  # a redelivered job: the chunk was counted, its next queued
         jobs.send([jobs.Job(job="export", export_id=export_id)])
         return "running"

@@ -24,6 +24,7 @@ from chalicelib.boxoffice.schemas import (
     staff_ticket,
 )
 from chalicelib.catalog.models import Showtime
+from chalicelib.core.dynamo import get_or_none
 
 #: the newest orders of one customer a lookup by e-mail shows
 EMAIL_LOOKUP_LIMIT = 50
@@ -44,10 +45,8 @@ def find_orders(query: LookupQuery, principal: Principal) -> OrderList:
     member = staff.staff_member(principal)
     found: list[Order] = []
     if query.number:
-        try:
-            found = [orders.load(OrderNumber.get(query.number, consistent_read=True).order_id)]
-        except OrderNumber.DoesNotExist:
-            found = []
+        number = get_or_none(OrderNumber, query.number, consistent_read=True)
+        found = [orders.load(number.order_id)] if number else []
     elif query.ticket_code:
         order_id, _, _ = tickets.read_code(query.ticket_code)
         order = orders.find(order_id)

@@ -5,6 +5,7 @@ and the mailer sends it once."""
 from __future__ import annotations
 
 from chalicelib.booking.models import Order
+from chalicelib.core.dynamo import get_or_none
 from chalicelib.core.email import EmailMessage, enqueue
 from chalicelib.core.observability import logger
 
@@ -14,11 +15,11 @@ def _address(order: Order) -> str | None:
 
     if order.paid_by:
         return None  # a walk-in bought at the counter: nobody to write to
-    try:
-        return str(User.get(order.user_id).email)
-    except User.DoesNotExist:
+    user = get_or_none(User, order.user_id)
+    if user is None:
         logger.warning("no e-mail address for a refund notice", extra={"order": order.order_id})
         return None
+    return str(user.email)
 
 
 def _send(order: Order, message_id: str, kind: str, subject: str, text: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.booking import orders, service, settlement
 from chalicelib.booking.models import Order, Seat, Ticket
 from chalicelib.booking.rules import OrderStatus, SeatStatus, TicketStatus
+from chalicelib.booking.schemas import order_out
 from chalicelib.boxoffice.counters import Tally
 from chalicelib.core.aws import client, queue_url
 from chalicelib.core.config import get_settings
@@ -65,11 +66,10 @@ def paid_online(
     if not _exists(user_id):
         make_users([user_id])
     placed = service.place_order(user_id, showtime_id, seats, coupon)
-    payment = placed["payment"]
-    if payment is not None:
-        assert pay_by_card(payment["payment_intent_id"]) == "succeeded"
-        settlement.settle_payment(payment["payment_intent_id"])
-    return orders.public(orders.load(placed["order"]["order_id"]))
+    if placed.payment is not None:
+        assert pay_by_card(placed.payment.payment_intent_id) == "succeeded"
+        settlement.settle_payment(placed.payment.payment_intent_id)
+    return order_out(orders.load(placed.order.order_id)).model_dump(mode="json")
 
 
 def _exists(user_id: str) -> bool:

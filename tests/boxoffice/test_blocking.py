@@ -46,7 +46,7 @@ def test_a_blocked_seat_is_never_sold_until_unblocked(api: Any) -> None:
         f"/showtimes/{show.showtime_id}/blocked-seats", json={"seat_ids": ["C05", "C06"]}
     )
     assert freed.status == 200 and freed.json["changed"] == ["C05", "C06"]
-    assert service.place_order("alice", show.showtime_id, ["C05", "C06"], None)["order"]
+    assert service.place_order("alice", show.showtime_id, ["C05", "C06"], None).order
     assert counters.tally(show.showtime_id) == truth(show.showtime_id)
 
 
@@ -67,14 +67,14 @@ def test_a_lapsed_hold_can_be_blocked_and_its_late_payment_cannot_take_it(
     api: Any, frozen_clock: Any
 ) -> None:
     show = make_showtime()
-    order = service.place_order("alice", show.showtime_id, ["D01", "D02"], None)["order"]
+    order = service.place_order("alice", show.showtime_id, ["D01", "D02"], None).order
     frozen_clock.advance(minutes=11)
     assert blocked(staff_api(api), show.showtime_id, ["D01"]).status == 200
     from chalicelib.booking import orders
     from chalicelib.core.transactions import ConditionFailed
 
     with pytest.raises(ConditionFailed):
-        orders.pay(orders.load(order["order_id"]), frozen_clock.now())
+        orders.pay(orders.load(order.order_id), frozen_clock.now())
     assert Seat.get(show.showtime_id, "D01").status == "blocked"
 
 

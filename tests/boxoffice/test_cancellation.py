@@ -58,8 +58,8 @@ def test_cancelling_stops_sales_and_settles_every_order(api: Any) -> None:
     assert Order.get(paid["order_id"]).status == "refunded"
     assert refunded_amount(paid["payment_intent_id"]) == 9000
     assert Order.get(walk_in["order_id"]).status == "refunded"
-    assert Order.get(pending["order"]["order_id"]).status == "cancelled"
-    intent = stripe_client().v1.payment_intents.retrieve(pending["payment"]["payment_intent_id"])
+    assert Order.get(pending.order.order_id).status == "cancelled"
+    intent = stripe_client().v1.payment_intents.retrieve(pending.payment.payment_intent_id)
     assert intent.status == "canceled"
     told = sorted(m["to"] for m in queued_emails("showtime_cancelled"))
     assert told == ["alice@example.com", "carol@example.com"]
@@ -79,12 +79,12 @@ def test_a_payment_arriving_after_the_cancellation_is_refunded(api: Any) -> None
     show = make_showtime()
     make_users(["carol"])
     pending = service.place_order("carol", show.showtime_id, ["B01"], None)
-    intent_id = pending["payment"]["payment_intent_id"]
+    intent_id = pending.payment.payment_intent_id
     assert cancel(staff_api(api), show.showtime_id).status == 202
     # the customer pays before the fan-out reaches the order
     assert pay_by_card(intent_id) == "succeeded"
     settlement.settle_payment(intent_id)
-    order = Order.get(pending["order"]["order_id"])
+    order = Order.get(pending.order.order_id)
     assert order.status == "cancelled" and "cancelled" in order.status_reason
     assert refunded_amount(intent_id) == 4500
     run_jobs()
@@ -137,9 +137,9 @@ def test_cancelling_races_customers_ordering_and_paying(api: Any) -> None:
         barrier.wait()
         try:
             placed = service.place_order(customer, show.showtime_id, [f"C{i + 1:02d}"], None)
-            intents.append(placed["payment"]["payment_intent_id"])
-            if pay_by_card(placed["payment"]["payment_intent_id"]) == "succeeded":
-                settlement.settle_payment(placed["payment"]["payment_intent_id"])
+            intents.append(placed.payment.payment_intent_id)
+            if pay_by_card(placed.payment.payment_intent_id) == "succeeded":
+                settlement.settle_payment(placed.payment.payment_intent_id)
         except AppError:
             pass  # sales closed, or the showtime moved under the hold: refused cleanly
 

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import service
 from chalicelib.booking.models import Order, Seat
-from chalicelib.booking.schemas import SeatsUnavailable
+from chalicelib.booking.schemas import PlacedOrder, SeatsUnavailable
 from chalicelib.boxoffice import counters
 from chalicelib.boxoffice.counter_sales import sell
 from chalicelib.boxoffice.rules import PaidBy
@@ -95,7 +95,7 @@ def test_counter_and_online_buyers_racing_for_seats_never_share_one(no_stranded_
     unexpected = [
         r
         for r in results
-        if not isinstance(r, dict | tuple)
+        if not isinstance(r, PlacedOrder | tuple)
         and not isinstance(r, SeatsUnavailable)
         and r.status != 409
     ]
@@ -105,9 +105,9 @@ def test_counter_and_online_buyers_racing_for_seats_never_share_one(no_stranded_
         if seat.order_id:
             owners[seat.seat_id] = seat.order_id
     winners = {
-        r["order"]["order_id"] if isinstance(r, dict) else r[0].order.order_id
+        r.order.order_id if isinstance(r, PlacedOrder) else r[0].order.order_id
         for r in results
-        if isinstance(r, dict | tuple)
+        if isinstance(r, PlacedOrder | tuple)
     }
     assert set(owners.values()) == winners
     for order_id in winners:

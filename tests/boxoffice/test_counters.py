@@ -32,22 +32,22 @@ def test_a_new_showtime_has_its_capacity_and_every_seat_free() -> None:
 def test_hold_pay_check_in_and_refund_move_the_counters_with_the_orders() -> None:
     show = make_showtime()
     coupon = issue_coupon(["bob"], amount_off=1000)
-    alice = service.place_order("alice", show.showtime_id, ["A01", "A02"], None)["order"]
-    bob = service.place_order("bob", show.showtime_id, ["C05"], coupon)["order"]
+    alice = service.place_order("alice", show.showtime_id, ["A01", "A02"], None).order
+    bob = service.place_order("bob", show.showtime_id, ["C05"], coupon).order
     assert counters.tally(show.showtime_id) == Tally(capacity=50, held=3)
 
-    orders.pay(orders.load(alice["order_id"]), clock.now())
-    orders.pay(orders.load(bob["order_id"]), clock.now())
+    orders.pay(orders.load(alice.order_id), clock.now())
+    orders.pay(orders.load(bob.order_id), clock.now())
     tally = counters.tally(show.showtime_id)
     assert (tally.held, tally.sold, tally.orders) == (0, 3, 2)
     assert (tally.gross, tally.discounts, tally.net) == (3 * 4500, 1000, 3 * 4500 - 1000)
     assert tally.free == 47
 
-    code = tickets.tickets_of(orders.load(bob["order_id"]))[0]["code"]
+    code = tickets.tickets_of(orders.load(bob.order_id))[0].code
     tickets.check_in(code, "staff-1")
     assert counters.tally(show.showtime_id).checked_in == 1
 
-    orders.refund(alice["order_id"], None, "test")
+    orders.refund(alice.order_id, None, "test")
     tally = counters.tally(show.showtime_id)
     assert (tally.sold, tally.refunds, tally.refunded_seats, tally.free) == (1, 9000, 2, 49)
     assert tally == truth(show.showtime_id)
@@ -55,9 +55,9 @@ def test_hold_pay_check_in_and_refund_move_the_counters_with_the_orders() -> Non
 
 def test_cancelled_and_expired_orders_give_their_held_seats_back(frozen_clock: Any) -> None:
     show = make_showtime()
-    first = service.place_order("alice", show.showtime_id, ["A01", "A02"], None)["order"]
+    first = service.place_order("alice", show.showtime_id, ["A01", "A02"], None).order
     service.place_order("bob", show.showtime_id, ["B01"], None)
-    service.cancel_order(first["order_id"], Principal("alice", frozenset({"user"})))
+    service.cancel_order(first.order_id, Principal("alice", frozenset({"user"})))
     assert counters.tally(show.showtime_id).held == 1
     frozen_clock.advance(minutes=11)
     _sweep()
@@ -75,12 +75,12 @@ def test_a_lapsed_hold_taken_by_another_order_counts_once_after_the_sweep(
     show = make_showtime()
     service.place_order("alice", show.showtime_id, ["A01", "A02"], None)
     frozen_clock.advance(minutes=11)
-    taker = service.place_order("bob", show.showtime_id, ["A01", "A02"], None)["order"]
+    taker = service.place_order("bob", show.showtime_id, ["A01", "A02"], None).order
     # until the sweeper ends alice's lapsed order, both holds count: never too many seats left
     assert counters.tally(show.showtime_id).held == 4
     _sweep()
     assert counters.tally(show.showtime_id).held == 2
-    orders.pay(orders.load(taker["order_id"]), clock.now())
+    orders.pay(orders.load(taker.order_id), clock.now())
     tally = counters.tally(show.showtime_id)
     assert (tally.held, tally.sold, tally.free) == (0, 2, 48)
     assert tally == truth(show.showtime_id)
@@ -134,4 +134,4 @@ def test_racing_holds_keep_the_counters_exact(no_stranded_rule: None) -> None:
     tally = counters.tally(show.showtime_id)
     assert (tally.held, tally.free) == (40, 0)
     assert tally == truth(show.showtime_id)
-    assert all(r["order"]["status"] == OrderStatus.PENDING_PAYMENT for r in results)
+    assert all(r.order.status == OrderStatus.PENDING_PAYMENT for r in results)
