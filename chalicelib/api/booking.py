@@ -33,11 +33,12 @@ from chalicelib.booking.schemas import (
     WebhookHeaders,
 )
 from chalicelib.boxoffice import checkins
+from chalicelib.boxoffice.checkins import ShowOver, ShowtimeCancelled, TicketUsed, TicketVoid
 from chalicelib.boxoffice.schemas import StaffTicketOut
+from chalicelib.boxoffice.staff import NotStaff, OtherCinema
 from chalicelib.core.errors import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
     ServiceUnavailable,
     UnknownReference,
@@ -160,7 +161,17 @@ def order_tickets(order_id: str, principal: Principal) -> list[TicketOut]:
     body=CheckinRequest,
     response=StaffTicketOut,
     auth=Role.USER,
-    errors=(BadRequest, Forbidden, NotFound, Conflict),
+    errors=(
+        BadRequest,
+        NotStaff,
+        OtherCinema,
+        NotFound,
+        TicketUsed,
+        TicketVoid,
+        ShowOver,
+        ShowtimeCancelled,
+        Conflict,
+    ),
     tags=TAGS,
 )
 def check_in(body: CheckinRequest, principal: Principal) -> StaffTicketOut:

@@ -56,6 +56,7 @@ from chalicelib.core.errors import (
     Conflict,
     NotFound,
     ServiceUnavailable,
+    UnknownReference,
 )
 from chalicelib.core.roles import Role
 
@@ -129,7 +130,7 @@ def order_detail(order_id: str, principal: Principal) -> OrderDetail:
     body=RefundRequest,
     response=RefundOut,
     auth=STAFF,
-    errors=(*STAFF_PROBLEMS, OrderNotRefundable, Conflict, ServiceUnavailable),
+    errors=(*STAFF_PROBLEMS, UnknownReference, OrderNotRefundable, Conflict, ServiceUnavailable),
     tags=TAGS,
 )
 def refund_order(order_id: str, body: RefundRequest, principal: Principal) -> RefundOut:
@@ -146,7 +147,7 @@ def refund_order(order_id: str, body: RefundRequest, principal: Principal) -> Re
     body=BlockRequest,
     response=BlockOut,
     auth=STAFF,
-    errors=(*STAFF_PROBLEMS, SeatsNotBlockable, Conflict),
+    errors=(*STAFF_PROBLEMS, UnknownReference, SeatsNotBlockable, Conflict),
     tags=TAGS,
 )
 def block_seats(showtime_id: str, body: BlockRequest, principal: Principal) -> BlockOut:
@@ -164,7 +165,7 @@ def block_seats(showtime_id: str, body: BlockRequest, principal: Principal) -> B
     body=UnblockRequest,
     response=BlockOut,
     auth=STAFF,
-    errors=(*STAFF_PROBLEMS, Conflict),
+    errors=(*STAFF_PROBLEMS, UnknownReference, Conflict),
     tags=TAGS,
 )
 def unblock_seats(showtime_id: str, body: UnblockRequest, principal: Principal) -> BlockOut:
@@ -179,7 +180,7 @@ def unblock_seats(showtime_id: str, body: UnblockRequest, principal: Principal) 
     body=BlockRequest,
     response=HallBlockOut,
     auth=STAFF,
-    errors=STAFF_PROBLEMS,
+    errors=(*STAFF_PROBLEMS, UnknownReference),
     tags=TAGS,
 )
 def block_hall_seats(hall_id: str, body: BlockRequest, principal: Principal) -> HallBlockOut:
@@ -195,7 +196,7 @@ def block_hall_seats(hall_id: str, body: BlockRequest, principal: Principal) -> 
     body=UnblockRequest,
     response=HallBlockOut,
     auth=STAFF,
-    errors=STAFF_PROBLEMS,
+    errors=(*STAFF_PROBLEMS, UnknownReference),
     tags=TAGS,
 )
 def unblock_hall_seats(hall_id: str, body: UnblockRequest, principal: Principal) -> HallBlockOut:
@@ -213,7 +214,7 @@ def unblock_hall_seats(hall_id: str, body: UnblockRequest, principal: Principal)
     status=201,
     also={200: "A retry with the same Idempotency-Key: the sale made before."},
     auth=STAFF,
-    errors=(*STAFF_PROBLEMS, SeatsUnavailable, StrandedSeats, Conflict),
+    errors=(*STAFF_PROBLEMS, UnknownReference, SeatsUnavailable, StrandedSeats, Conflict),
     tags=TAGS,
 )
 def counter_sale(

@@ -21,7 +21,7 @@ from chalicelib.catalog.cinemas import get_hall
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
 from chalicelib.core.dynamo import get_or_404
-from chalicelib.core.errors import Conflict, ValidationFailed
+from chalicelib.core.errors import Conflict, UnknownReference, ValidationFailed
 from chalicelib.core.schema import Schema
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
@@ -63,7 +63,7 @@ def _check_seats(showtime_id: str, seat_ids: list[str]) -> dict[str, Seat]:
     }
     unknown = [s for s in seat_ids if s not in found]
     if unknown:
-        raise ValidationFailed.single("seat_ids", f"no such seats: {', '.join(unknown)}")
+        raise UnknownReference("seat_ids", f"no such seats: {', '.join(unknown)}")
     return found
 
 

@@ -25,7 +25,7 @@ from chalicelib.boxoffice.rules import (
 )
 from chalicelib.boxoffice.schemas import CurrentStatus, RefundOut, staff_order
 from chalicelib.core import clock
-from chalicelib.core.errors import Conflict, ValidationFailed
+from chalicelib.core.errors import Conflict, UnknownReference
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
 #: how long one refund's claim on an order lasts (a Stripe refund takes seconds)
@@ -48,9 +48,7 @@ def refund(
         return refund_order(order, reason, principal.user_id, out.cinema_id)
     seats, foreign = seats_of_tickets(order_id, ticket_ids)
     if foreign:
-        raise ValidationFailed.single(
-            "ticket_ids", f"not tickets of this order: {', '.join(foreign)}"
-        )
+        raise UnknownReference("ticket_ids", f"not tickets of this order: {', '.join(foreign)}")
     return refund_tickets(order, seats, reason, principal.user_id, out.cinema_id)
 
 

@@ -83,7 +83,7 @@ def test_unknown_seats_and_other_cinemas_are_refused(api: Any) -> None:
     assert blocked(staff_api(api), show.showtime_id, ["C01"]).status == 403
     mine = make_showtime()
     unknown = blocked(staff_api(api), mine.showtime_id, ["Z99"])
-    assert unknown.status == 422
+    assert unknown.status == 404 and unknown.json["type"].endswith("unknown-reference")
     empty = blocked(staff_api(api), mine.showtime_id, [])
     assert empty.status == 422
 
