@@ -100,7 +100,7 @@ class ProfilePatch(Patch):
 
 
 class RolesRequest(Body):
-    roles: list[Role] = Field(max_length=4)
+    roles: list[Role] = Field(max_length=len(Role))
     cinema_ids: list[Id] | None = Field(
         default=None,
         max_length=100,
