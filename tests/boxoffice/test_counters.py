@@ -12,6 +12,7 @@ from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import expiry, orders, service, tickets
 from chalicelib.booking.models import Seat, SeatStatus
 from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.schemas import PlacedOrder
 from chalicelib.boxoffice import counters
 from chalicelib.boxoffice.counters import Tally
 from chalicelib.core import clock
@@ -126,8 +127,8 @@ def test_racing_holds_keep_the_counters_exact(no_stranded_rule: None) -> None:
         for i in range(40)
     ]
     results = race(calls)
-    assert all(isinstance(r, dict) for r in results), [
-        r for r in results if not isinstance(r, dict)
+    assert all(isinstance(r, PlacedOrder) for r in results), [
+        r for r in results if not isinstance(r, PlacedOrder)
     ]
     seats = list(Seat.query(show.showtime_id, consistent_read=True))
     assert sum(1 for s in seats if s.status == SeatStatus.HELD) == 40
