@@ -22,8 +22,8 @@ from chalicelib.boxoffice.schemas import (
     CheckedIn,
     CheckinCounts,
     CheckinList,
-    CurrentStatus,
     StaffTicketOut,
+    TicketState,
     staff_ticket,
 )
 from chalicelib.catalog.models import Showtime
@@ -45,7 +45,7 @@ class NotCheckedIn(Conflict):
     """Only a checked-in ticket's check-in can be undone (``status`` names its state)."""
 
     slug, title = "not-checked-in", "Not Checked In"
-    members = CurrentStatus
+    members = TicketState
 
 
 class TicketVoid(Conflict):
@@ -125,7 +125,7 @@ def undo_check_in(ticket_id: str, principal: Principal) -> StaffTicketOut:
     showtime = _showtime(ticket.showtime_id)
     staff.at_cinema(principal, showtime.cinema_id)
     if ticket.status != TicketStatus.USED or ticket.used_at is None:
-        raise NotCheckedIn("This ticket is not checked in.", extra={"status": ticket.status})
+        raise NotCheckedIn("This ticket is not checked in.", extra={"ticket_status": ticket.status})
     now = clock.now()
     if not may_undo_checkin(ticket.used_at, now, get_settings().checkin_undo_minutes):
         raise UndoTooLate(

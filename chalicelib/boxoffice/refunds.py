@@ -14,6 +14,7 @@ from chalicelib.accounts.tokens import Principal
 from chalicelib.booking import holds, orders, payments
 from chalicelib.booking.models import Order, Ticket
 from chalicelib.booking.rules import OrderStatus, SeatStatus, TicketStatus
+from chalicelib.booking.schemas import CurrentStatus
 from chalicelib.boxoffice import counters, notices
 from chalicelib.boxoffice.lookup import order_at_cinema
 from chalicelib.boxoffice.models import RefundRecord
@@ -23,7 +24,7 @@ from chalicelib.boxoffice.rules import (
     ticket_id,
     ticket_refund_problem,
 )
-from chalicelib.boxoffice.schemas import CurrentStatus, RefundOut, staff_order
+from chalicelib.boxoffice.schemas import RefundOut, staff_order
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, UnknownReference
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
@@ -34,7 +35,7 @@ WHOLE_ORDER = "order"
 
 
 class OrderNotRefundable(Conflict):
-    """The order's status (or its tickets) do not allow this refund (``status`` names it)."""
+    """The order's status (or its tickets) do not allow this refund (``order_status`` names it)."""
 
     slug, title = "not-refundable", "Not Refundable"
     members = CurrentStatus
@@ -64,7 +65,7 @@ def refund_order(order: Order, reason: str, staff_id: str, cinema_id: str) -> Re
     if order.status != OrderStatus.PAID:
         raise OrderNotRefundable(
             f"A {order.status} order cannot be refunded as a whole.",
-            extra={"status": order.status},
+            extra={"order_status": order.status},
         )
     amount = int(order.total) - int(order.refunded_amount or 0)
     refund_id = None
@@ -113,7 +114,7 @@ def refund_tickets(
     if order.status not in (OrderStatus.PAID, OrderStatus.USED):
         raise OrderNotRefundable(
             f"Tickets of a {order.status} order cannot be refunded.",
-            extra={"status": order.status},
+            extra={"order_status": order.status},
         )
     valid = [
         t.seat_id
@@ -122,7 +123,7 @@ def refund_tickets(
     ]
     problem = ticket_refund_problem(int(order.discount), valid, seat_ids)
     if problem:
-        raise OrderNotRefundable(problem, extra={"status": order.status})
+        raise OrderNotRefundable(problem, extra={"order_status": order.status})
     if order.status == OrderStatus.PAID and set(seat_ids) == set(valid):
         return refund_order(order, reason, staff_id, cinema_id)
     amount = lines_total(((x.seat_id, int(x.price)) for x in order.lines), seat_ids)

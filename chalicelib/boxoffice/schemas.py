@@ -25,8 +25,8 @@ class Body(Schema):
 # --- problems' members ----------------------------------------------------------------
 
 
-class CurrentStatus(Schema):
-    status: str = Field(description="The order's or the ticket's status now.")
+class TicketState(Schema):
+    ticket_status: Literal["valid", "used", "void"]
 
 
 class CheckedIn(Schema):
