@@ -16,6 +16,7 @@ from infrastructure.components.access import FUNCTIONS, Access
 from infrastructure.components.api import Api, GatewayAccount
 from infrastructure.components.data import Data
 from infrastructure.components.edge import Edge
+from infrastructure.components.exports import Exports
 from infrastructure.components.functions import Code, Functions
 from infrastructure.components.media import Media
 from infrastructure.components.messaging import Messaging
@@ -70,6 +71,7 @@ class MarqueeStack(Stack):
         data = Data(self, "Data", settings=settings, specs=tables)
         media = Media(self, "Media", settings=settings)
         messaging = Messaging(self, "Messaging", settings=settings)
+        exports = Exports(self, "Exports", settings=settings, access_logs=media.access_logs)
         secrets = Secrets(self, "Secrets", settings=settings)
         access = Access(self, "Access", settings=settings)
         roles = access.roles
@@ -83,6 +85,8 @@ class MarqueeStack(Stack):
             "MEDIA_BASE_URL": media.base_url,
             "EMAIL_QUEUE_NAME": messaging.queue.queue_name,
             "EMAIL_SENDER": messaging.sender,
+            "BOXOFFICE_QUEUE_NAME": messaging.jobs.queue_name,
+            "EXPORTS_BUCKET": exports.bucket.bucket_name,
             "OPENSEARCH_URL": search.url,
             "OPENSEARCH_REPLICAS": str(search.replicas),
             **secrets.environment(),
@@ -113,7 +117,7 @@ class MarqueeStack(Stack):
             not_found_body=sources.not_found_body,
         )
         Edge(self, "Edge", settings=settings, rest_api_id=api.rest_api_id, stage=api.stage)
-        self._grant(roles, data, media, messaging, secrets)
+        self._grant(roles, data, media, messaging, exports, secrets)
         site = Site(
             self,
             "Site",
@@ -132,9 +136,10 @@ class MarqueeStack(Stack):
             api_stage=api.stage_name,
             function_names=access.function_names,
             indexer=functions.indexer,
-            email_queue=messaging.queue,
+            queues={"Email": messaging.queue, "BoxOffice": messaging.jobs},
             dead_letter_queues={
                 "EmailDeadLetters": messaging.dead_letters,
+                "BoxOfficeDeadLetters": messaging.job_dead_letters,
                 "IndexerFailures": functions.stream_failures,
             },
             search=search.domain,
@@ -142,6 +147,7 @@ class MarqueeStack(Stack):
         )
         CfnOutput(self, "MediaBucketName", value=media.bucket.bucket_name)
         CfnOutput(self, "MediaBaseUrl", value=media.base_url)
+        CfnOutput(self, "ExportsBucketName", value=exports.bucket.bucket_name)
         CfnOutput(self, "SearchUrl", value=search.url)
         CfnOutput(self, "SecretsIds", value=secrets.ids)
         CfnOutput(self, "SiteUrl", value=site.url)
@@ -152,6 +158,7 @@ class MarqueeStack(Stack):
         data: Data,
         media: Media,
         messaging: Messaging,
+        exports: Exports,
         secrets: Secrets,
     ) -> None:
         """What each role may do beyond its logs and traces (``Access``), its trigger (the
@@ -183,6 +190,10 @@ class MarqueeStack(Stack):
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn])
         )
         messaging.grant_send(api, read_attributes=True)
+        # Box office: showtime cancellations and exports are queued as jobs; a finished
+        # export is handed out as a presigned GET the API signs.
+        messaging.grant_send(api, jobs=True)
+        exports.grant_download(api)
         secrets.grant_read(api)
         acknowledge(
             api,
@@ -195,6 +206,12 @@ class MarqueeStack(Stack):
             iam.PolicyStatement(actions=["ses:SendEmail"], resources=[messaging.identity_arn])
         )
 
-        for scheduled in (roles["sweeper"], roles["reconciler"]):
-            messaging.grant_send(scheduled)
-            secrets.grant_read(scheduled, *SETTLEMENT_SECRETS)
+        for settling in (roles["sweeper"], roles["reconciler"], roles["boxoffice"]):
+            messaging.grant_send(settling)
+            secrets.grant_read(settling, *SETTLEMENT_SECRETS)
+        # The worker queues its own next jobs (a cancellation's orders, an export's next
+        # chunk) and writes the exports' parts and CSVs (reading the parts back to join).
+        messaging.grant_send(roles["boxoffice"], jobs=True)
+        exports.grant_write(roles["boxoffice"])
+        # The daily summary reads the counters and queues e-mail: no secret, no bucket.
+        messaging.grant_send(roles["summary"])

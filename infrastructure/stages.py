@@ -31,10 +31,11 @@ class Concurrency:
     api: int
     mailer: int
     indexer: int
+    boxoffice: int = 2  # the box-office worker (SQS: at least 2)
 
     @property
     def scheduled(self) -> int:
-        return 1  # the sweeper and reconciler: a slow run is never overlapped by the next
+        return 1  # the scheduled functions: a slow run is never overlapped by the next
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def stage_settings(context: Callable[[str], Any]) -> StageSettings:
             api=int(pick("apiConcurrency", 20)),
             mailer=int(pick("mailerConcurrency", 2)),
             indexer=int(pick("indexerConcurrency", 2)),
+            boxoffice=int(pick("boxofficeConcurrency", 2)),
         ),
     )
     _check(settings)
@@ -117,8 +119,9 @@ def stage_settings(context: Callable[[str], Any]) -> StageSettings:
 def _check(settings: StageSettings) -> None:
     if not settings.email_sender:
         raise StageError(f"{settings.stage}: set the e-mail sender (-c emailSender=...)")
-    if settings.concurrency.mailer < 2:
-        raise StageError("mailerConcurrency must be at least 2 (the SQS event source minimum)")
+    for key in ("mailer", "boxoffice"):
+        if getattr(settings.concurrency, key) < 2:
+            raise StageError(f"{key}Concurrency must be at least 2 (the SQS event source minimum)")
     if not settings.prod:
         return
     if not (settings.alarm_emails or settings.alarm_topic_arn):

@@ -115,4 +115,28 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "showtime-counters": RW,
         "showtimes": READ,
     },
+    # Box-office jobs: a cancelled showtime's orders (found by its seats and the orders'
+    # by-showtime index), each refunded or cancelled with its seats, tickets, coupon and
+    # counters, marked once in cancelled-orders; a late payment settled as the reconciler
+    # does (by-payment-intent); the exports' records and the rows they list.
+    "boxoffice": {
+        "cancelled-orders": RW,
+        "exports": RW,
+        "orders": TableAccess(indexes=("by-payment-intent", "by-showtime")),
+        "refund-records": RW,
+        "seats": RW,
+        "showtime-cancellations": RW,
+        "showtime-counters": RW,
+        "showtimes": READ,
+        "tickets": TableAccess(write=True, indexes=("by-showtime",)),
+        "user-coupons": RW,
+        "users": READ,  # the customers' addresses
+    },
+    # The daily summary: every listed cinema, its staff and their addresses, its counters.
+    "summary": {
+        "cinemas": TableAccess(write=False, indexes=("by_listed",)),
+        "showtime-counters": TableAccess(write=False, indexes=("by-cinema-day",)),
+        "staff-grants": READ,
+        "users": READ,
+    },
 }

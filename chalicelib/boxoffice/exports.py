@@ -32,6 +32,8 @@ CHUNK = 20
 MAX_EXPORT_DAYS = 92
 #: export records (and their objects, by the bucket's lifecycle) are kept this long
 KEPT = timedelta(days=7)
+#: every object of the exports bucket is under this prefix (the grants name it)
+PREFIX = "exports/"
 
 ORDER_COLUMNS = [
     "order_number",
@@ -119,7 +121,7 @@ def get_export(export_id: str, principal: Principal) -> ExportOut:
 
 
 def _part_key(export_id: str, start: int) -> str:
-    return f"exports/{export_id}/parts/{start:06d}.csv"
+    return f"{PREFIX}{export_id}/parts/{start:06d}.csv"
 
 
 def _order_rows(showtime_id: str) -> Iterator[list[object]]:
@@ -200,7 +202,7 @@ def run_chunk(export_id: str) -> str:
         s3.get_object(Bucket=bucket, Key=_part_key(export_id, part))["Body"].read().decode()
         for part in range(0, len(ids), CHUNK)
     )
-    key = f"exports/{export_id}/{export.kind}-{export.first_day}-{export.last_day}.csv"
+    key = f"{PREFIX}{export_id}/{export.kind}-{export.first_day}-{export.last_day}.csv"
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode(), ContentType="text/csv")
     export.update(actions=[Export.status.set("done"), Export.object_key.set(key)])
     return "done"

@@ -20,6 +20,8 @@ FUNCTIONS = {
     "indexer": "indexer",
     "sweeper": "sweeper",
     "reconciler": "reconciler",
+    "boxoffice": "boxoffice",
+    "summary": "summary",
 }
 
 

@@ -6,7 +6,11 @@
   sending what still fails to an on-failure queue;
 - sweeper: an EventBridge schedule every minute, and a daily one for the tidy-ups that
   scan tables;
-- reconciler: an EventBridge schedule every minute (settles payments whose webhook was lost).
+- reconciler: an EventBridge schedule every minute (settles payments whose webhook was lost);
+- boxoffice: the box-office job queue (showtime cancellations fanned out one order per
+  message, CSV exports one chunk per message), in batches, reporting partial batch failures;
+- summary: an EventBridge schedule once a day, early morning where the cinemas are (the
+  box office's daily summary e-mail).
 
 The scheduled functions run one at a time and are never retried: a run that fails or
 times out is followed by the next scheduled one, never overlapped by its own retry.
@@ -18,7 +22,9 @@ made by the stack, in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
@@ -28,9 +34,10 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.core.config import Settings
 from infrastructure.components.access import Access
 from infrastructure.components.data import Data
-from infrastructure.components.messaging import MAILER_TIMEOUT, Messaging
+from infrastructure.components.messaging import BOXOFFICE_TIMEOUT, MAILER_TIMEOUT, Messaging
 from infrastructure.nag import acknowledge
 from infrastructure.stages import StageSettings
 
@@ -44,15 +51,49 @@ RUNTIME_ACKNOWLEDGMENT = (
 )
 #: Messages the mailer takes from the queue per invocation.
 MAILER_BATCH = 10
+#: Jobs the box-office worker takes per invocation (each well inside a tenth of its timeout).
+BOXOFFICE_BATCH = 5
+#: The local hour (where the cinemas are) the daily summary of the day before is sent.
+SUMMARY_LOCAL_HOUR = 6
+
+
+def summary_schedule() -> events.Schedule:
+    """Daily at ``SUMMARY_LOCAL_HOUR`` in the cinemas' zone (``CINEMA_TIMEZONE``'s default),
+    as a UTC cron (EventBridge rules run on UTC): refused for a zone with daylight saving
+    time, where one fixed UTC hour would drift by an hour for half the year."""
+    zone = ZoneInfo(str(Settings.model_fields["cinema_timezone"].default))
+    offsets = {datetime(2026, month, 1, tzinfo=zone).utcoffset() for month in (1, 7)}
+    if len(offsets) != 1:
+        raise ValueError(f"{zone} has daylight saving time: schedule the summary per season")
+    (offset,) = offsets
+    assert offset is not None
+    utc_hour = (SUMMARY_LOCAL_HOUR - int(offset.total_seconds()) // 3600) % 24
+    return events.Schedule.cron(minute="0", hour=str(utc_hour))
+
+
 #: Each scheduled function's schedules: the rule sends ``{"cadence": <name>}`` (the sweeper
 #: runs its daily tasks on the daily one: ``functions.sweeper.tasks_for``).
 SCHEDULES = {
-    "sweeper": {"minute": Duration.minutes(1), "daily": Duration.days(1)},
-    "reconciler": {"minute": Duration.minutes(1)},
+    "sweeper": {
+        "minute": events.Schedule.rate(Duration.minutes(1)),
+        "daily": events.Schedule.rate(Duration.days(1)),
+    },
+    "reconciler": {"minute": events.Schedule.rate(Duration.minutes(1))},
+    "summary": {"daily": summary_schedule()},
 }
 SCHEDULED_HANDLERS = {
     "sweeper": "functions.sweeper.handler",
     "reconciler": "functions.reconciler.handler",
+    "summary": "functions.daily_summary.handler",
+}
+#: What settling a payment needs (the sweeper, the reconciler, the box-office worker): mail,
+#: the Stripe keys and the ticket ring (a sold order's e-mail carries its tickets).
+SETTLEMENT_ENV = ("EMAIL_QUEUE_NAME", "EMAIL_SENDER", "STRIPE_SECRET_ID", "TICKET_KEYS_SECRET_ID")
+#: The environment of each scheduled function beyond ``COMMON_ENV``: the summary only mails.
+SCHEDULED_ENV = {
+    "sweeper": SETTLEMENT_ENV,
+    "reconciler": SETTLEMENT_ENV,
+    "summary": ("EMAIL_QUEUE_NAME", "EMAIL_SENDER"),
 }
 
 
@@ -197,34 +238,48 @@ class Functions(Construct):
                 )
             )
 
+        # boxoffice: cancels a showtime's orders (refunds and cancels PaymentIntents, and
+        # settles a payment that arrives after the cancellation, as the reconciler does:
+        # the settlement keys) and writes CSV exports; queues its own next jobs and mail.
+        boxoffice = function(
+            "boxoffice",
+            "functions.boxoffice.handler",
+            BOXOFFICE_TIMEOUT,
+            {
+                k: environment[k]
+                for k in (*SETTLEMENT_ENV, "BOXOFFICE_QUEUE_NAME", "EXPORTS_BUCKET")
+            },
+            reserved=concurrency.boxoffice,
+        )
+        boxoffice.add_event_source(
+            sources.SqsEventSource(
+                messaging.jobs,
+                batch_size=BOXOFFICE_BATCH,
+                report_batch_item_failures=True,
+                max_concurrency=concurrency.boxoffice,
+            )
+        )
+
         # sweeper: tidies every area's expired items; may settle or cancel PaymentIntents
         # and mail. reconciler: asks Stripe about waiting orders, sells or expires and
         # refunds them, and mails the outcome. Both issue tickets when they sell, so both
         # read the Stripe keys and the ticket ring (an e-mail carries ticket codes), and no
-        # other secret: neither can mint a token.
+        # other secret: neither can mint a token. summary: reads the counters and mails.
         for key, handler in SCHEDULED_HANDLERS.items():
             scheduled = function(
                 key,
                 handler,
                 Duration.seconds(55),
-                {
-                    k: environment[k]
-                    for k in (
-                        "EMAIL_QUEUE_NAME",
-                        "EMAIL_SENDER",
-                        "STRIPE_SECRET_ID",
-                        "TICKET_KEYS_SECRET_ID",
-                    )
-                },
+                {k: environment[k] for k in SCHEDULED_ENV[key]},
                 reserved=concurrency.scheduled,
                 retry_attempts=0,
                 max_event_age=Duration.seconds(60),
             )
-            for cadence, every in SCHEDULES[key].items():
+            for cadence, schedule in SCHEDULES[key].items():
                 events.Rule(
                     self,
                     f"{key.capitalize()}{cadence.capitalize()}",
-                    schedule=events.Schedule.rate(every),
+                    schedule=schedule,
                     targets=[
                         targets.LambdaFunction(
                             scheduled,

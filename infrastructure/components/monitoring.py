@@ -6,8 +6,9 @@ synthesis refuses to run with neither (``infrastructure.stages``).
 
 What is watched: the API's 5xx rate and the p99 latency of ``POST /orders``; every
 Lambda's errors and throttles; the indexer's stream lag (IteratorAge); the age of the
-oldest queued e-mail; the dead-letter queues; the search domain's red and yellow status
-and free storage; and the failures the sweeper and the reconciler count instead of raising.
+oldest queued e-mail and box-office job; the dead-letter queues; the search domain's red
+and yellow status and free storage; and the failures the sweeper and the reconciler count
+instead of raising.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ API_5XX_PERCENT = 1
 API_5XX_MIN_REQUESTS = 20
 ORDERS_P99_MS = 3000
 STREAM_LAG_MS = 5 * 60 * 1000
-EMAIL_AGE_SECONDS = 15 * 60
+#: The age of a queue's oldest message that alarms: e-mail should leave within minutes; a
+#: box-office job (a refund of a cancelled showtime, an export chunk) as well.
+QUEUE_AGE_SECONDS = {"Email": 15 * 60, "BoxOffice": 15 * 60}
 #: Alarm when the search volume has less than this share left.
 FREE_STORAGE_SHARE = 0.25
 
@@ -66,7 +69,7 @@ class Monitoring(Construct):
         api_stage: str,
         function_names: dict[str, str],
         indexer: lambda_.IFunction,
-        email_queue: sqs.IQueue,
+        queues: dict[str, sqs.IQueue],
         dead_letter_queues: dict[str, sqs.IQueue],
         search: opensearch.Domain,
         search_volume_gib: int,
@@ -129,14 +132,14 @@ class Monitoring(Construct):
             threshold=STREAM_LAG_MS,
             description="Search is falling behind the movies table (stream records waiting).",
         )
-        self._alarm(
-            "EmailQueueAge",
-            email_queue.metric_approximate_age_of_oldest_message(
-                statistic="Maximum", period=PERIOD
-            ),
-            threshold=EMAIL_AGE_SECONDS,
-            description="E-mail has waited in the queue for 15 minutes (mailer or SES stuck).",
-        )
+        for key, queue in queues.items():
+            self._alarm(
+                f"{key}QueueAge",
+                queue.metric_approximate_age_of_oldest_message(statistic="Maximum", period=PERIOD),
+                threshold=QUEUE_AGE_SECONDS[key],
+                description=f"A message has waited in the {key} queue for "
+                f"{QUEUE_AGE_SECONDS[key] // 60} minutes (its worker, or what it calls, is stuck).",
+            )
         for key, queue in dead_letter_queues.items():
             self._alarm(
                 f"{key}Depth",

@@ -5,8 +5,9 @@ real code paths, driven the way its trigger or its clients drive them on AWS.
   does with their answers (the presigned upload form, the avatar's download URL);
 - mailer: the SQS event source (receive, invoke, delete what succeeded);
 - indexer: the DynamoDB Streams event source on the movies table;
-- sweeper, reconciler: the EventBridge schedules (each rule's constant event), at a given
-  time.
+- boxoffice: the SQS event source of the box-office job queue, as mailer;
+- sweeper, reconciler, summary: the EventBridge schedules (each rule's constant event), at
+  a given time.
 
 Run as a module, it answers the steps sent on stdin (see ``containers``).
 """
@@ -92,12 +93,15 @@ def place_order(
     showtime_id: str | None = None,
     at: str | None = None,
     buyer: str | None = None,
+    cinema_id: str | None = None,
+    row: str = "A",
 ) -> dict[str, str]:
-    """An order for seats A01 and A02 of a new showtime (or of ``showtime_id``), placed at
-    ``at`` (ISO 8601; now by default), with a coupon issued to the buyer when ``coupon``;
-    paid by card when ``pay`` and then confirmed by Stripe's webhook unless that delivery
-    is lost (``webhook=False``), else left pending (its hold runs out). ``buyer`` names a
-    user to buy as instead of ``token``'s (signed in at ``at``)."""
+    """An order for seats 01 and 02 of ``row`` (A) of a new showtime (or of
+    ``showtime_id``), placed at ``at`` (ISO 8601; now by default), with a coupon issued to
+    the buyer when ``coupon``; paid by card when ``pay`` and then confirmed by Stripe's
+    webhook unless that delivery is lost (``webhook=False``), else left pending (its hold
+    runs out). ``buyer`` names a user to buy as instead of ``token``'s (signed in at
+    ``at``); a new showtime is at ``cinema_id`` when given."""
     from chalicelib.accounts.tokens import issue_access_token
     from chalicelib.core import clock
     from tests.booking.support import make_showtime, pay_by_card, succeeded_event, webhook_headers
@@ -106,8 +110,10 @@ def place_order(
     with clock.using(when):
         if buyer:
             token = issue_access_token(buyer, ["user"])
-        showtime_id = showtime_id or make_showtime().showtime_id
-        body: dict[str, Any] = {"showtime_id": showtime_id, "seat_ids": ["A01", "A02"]}
+        if not showtime_id:
+            at_cinema = {"cinema_id": cinema_id} if cinema_id else {}
+            showtime_id = make_showtime(**at_cinema).showtime_id
+        body: dict[str, Any] = {"showtime_id": showtime_id, "seat_ids": [f"{row}01", f"{row}02"]}
         if coupon:
             body["coupon_id"] = issue_coupon(expect(api(token).get("/me"), 200)["user_id"])
         placed = expect(
@@ -176,6 +182,55 @@ def order_status(order_id: str) -> str:
     return str(expect(staff().get(f"/orders/{order_id}"), 200)["status"])
 
 
+@step
+def open_cinema() -> str:
+    """A cinema (in a new city), as the catalogue's services write one."""
+    from tests.catalog import factories
+
+    return factories.cinema(factories.city())
+
+
+@step
+def grant_staff(token: str, cinema_id: str) -> None:
+    """The administrator makes ``token``'s user staff of ``cinema_id``."""
+    user_id = expect(api(token).get("/me"), 200)["user_id"]
+    body = {"roles": ["staff"], "cinema_ids": [cinema_id]}
+    expect(staff().post(f"/users/{user_id}/roles", json=body), 200)
+
+
+@step
+def showtime_starts(showtime_id: str) -> str:
+    """When the showtime starts (ISO 8601), as anyone reads it."""
+    return str(expect(api().get(f"/showtimes/{showtime_id}"), 200)["starts_at"])
+
+
+@step
+def cancel_showtime(showtime_id: str) -> None:
+    body = {"reason": "The projector broke down."}
+    expect(staff().post(f"/showtimes/{showtime_id}/cancel", json=body), 202)
+
+
+@step
+def cancellation(showtime_id: str) -> dict[str, Any]:
+    return dict(expect(staff().get(f"/showtimes/{showtime_id}/cancellation"), 200))
+
+
+@step
+def export_orders(cinema_id: str, first: str, last: str) -> str:
+    body = {"cinema_id": cinema_id, "from": first, "to": last, "kind": "orders"}
+    return str(expect(staff().post("/exports", json=body), 202)["export_id"])
+
+
+@step
+def download_export(export_id: str) -> str:
+    """The finished export's CSV, fetched by its presigned link as a browser would."""
+    export = expect(staff().get(f"/exports/{export_id}"), 200)
+    assert export["status"] == "done", export
+    fetched = requests.get(export["url"], timeout=10)
+    assert fetched.status_code == 200, fetched.text
+    return fetched.text
+
+
 # --- mailer -----------------------------------------------------------------------------
 
 
@@ -187,6 +242,23 @@ def deliver_mail() -> int:
     from local.pumps import SqsPump
 
     pump = SqsPump(get_settings().email_queue_name, mailer.handler)
+    while pump.pump_once():
+        pass
+    return pump.delivered
+
+
+# --- boxoffice --------------------------------------------------------------------------
+
+
+@step
+def work_jobs() -> int:
+    """Drain the box-office job queue through the worker, as its event source would (the
+    jobs it queues itself included)."""
+    from chalicelib.core.config import get_settings
+    from functions import boxoffice
+    from local.pumps import SqsPump
+
+    pump = SqsPump(get_settings().boxoffice_queue_name, boxoffice.handler, batch_size=5)
     while pump.pump_once():
         pass
     return pump.delivered
@@ -245,6 +317,17 @@ def reconcile(at: str) -> dict[str, Any]:
 
     with clock.using(clock.FrozenClock(datetime.fromisoformat(at))):
         return dict(reconciler.handler({"cadence": "minute"}, LambdaContext("reconciler")))
+
+
+@step
+def summarize(at: str) -> dict[str, Any]:
+    """One scheduled run of the daily summary, with the clock at ``at``."""
+    from chalicelib.core import clock
+    from functions import daily_summary
+    from local.pumps import LambdaContext
+
+    with clock.using(clock.FrozenClock(datetime.fromisoformat(at))):
+        return dict(daily_summary.handler({"cadence": "daily"}, LambdaContext("summary")))
 
 
 def serve() -> None:

@@ -13,7 +13,9 @@ granted one be refused):
 - ``DeleteObjectTagging`` is checked as ``s3:DeleteObject``;
 - Secrets Manager and SES requests, and SQS ``GetQueueUrl``, are checked against ``*``
   rather than the secret's, the sending identity's or the queue's ARN, so a policy scoped
-  to the resource (as ours are) is refused.
+  to the resource (as ours are) is refused;
+- SQS's batch calls are checked as ``sqs:SendMessageBatch`` and the like, actions IAM does
+  not have: AWS authorises a batch as its single action (``sqs:SendMessage``...).
 
 This launcher teaches the stand-in those rules, then runs ``moto.server``. Nothing here
 touches the code under test: it talks to this server over HTTP like it talks to AWS.
@@ -209,6 +211,29 @@ def _queue_arn(self: SQSResponse) -> str:
         return "*"
 
 
+#: SQS batch call -> the action AWS authorises it as
+SQS_BATCHES = {
+    "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",
+    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+}
+_authorize_sqs = SQSResponse._authenticate_and_authorize_action
+
+
+def _authorize_sqs_batch_as_single(
+    self: SQSResponse, iam_request_cls: type, resource: str = "*"
+) -> None:
+    single = SQS_BATCHES.get(self._get_action())
+    if single is None:
+        _authorize_sqs(self, iam_request_cls, resource)
+        return
+    self._get_action = lambda: single  # type: ignore[method-assign]  # this request's check
+    try:
+        _authorize_sqs(self, iam_request_cls, resource)
+    finally:
+        del self._get_action
+
+
 def install() -> None:
     ACTION_MAP["KEY"]["DELETE"]["tagging"] = "DeleteObjectTagging"
     S3Response._authenticate_and_authorize_s3_action = _authenticate_and_authorize_s3_action  # type: ignore[method-assign]
@@ -216,6 +241,7 @@ def install() -> None:
     SecretsManagerResponse._determine_resource = _secret_arn  # type: ignore[attr-defined]
     EmailResponse._determine_resource = _sending_identity_arn  # type: ignore[attr-defined]
     SQSResponse._determine_resource = _queue_arn  # type: ignore[method-assign]
+    SQSResponse._authenticate_and_authorize_action = _authorize_sqs_batch_as_single  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ NEEDS = {
         "EMAIL_QUEUE_NAME",
         "EMAIL_SENDER",
         "OPENSEARCH_URL",
+        "BOXOFFICE_QUEUE_NAME",
+        "EXPORTS_BUCKET",
         "JWT_KEYS_SECRET_ID",
         "TICKET_KEYS_SECRET_ID",
         "CURSOR_KEYS_SECRET_ID",
@@ -45,6 +47,15 @@ NEEDS = {
     "indexer": {"STAGE", "TABLE_PREFIX", "OPENSEARCH_URL", "OPENSEARCH_REPLICAS"},
     "sweeper": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
     "reconciler": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", *SETTLING_SECRETS},
+    "boxoffice": {
+        "STAGE",
+        "TABLE_PREFIX",
+        "EMAIL_QUEUE_NAME",
+        "BOXOFFICE_QUEUE_NAME",
+        "EXPORTS_BUCKET",
+        *SETTLING_SECRETS,
+    },
+    "summary": {"STAGE", "TABLE_PREFIX", "EMAIL_QUEUE_NAME", "EMAIL_SENDER"},
 }
 #: Actions that have no resource-level permissions, so ``*`` is their only resource.
 UNSCOPED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "dynamodb:ListStreams"}
@@ -75,7 +86,15 @@ def table_id(template: dict[str, Any], stage: str, short: str) -> str:
     raise AssertionError(short)
 
 
-def test_there_are_exactly_the_api_four_functions_and_the_search_mapper(
+def queue_id(template: dict[str, Any], stage: str, short: str) -> str:
+    return next(
+        k
+        for k, q in resources(template, "AWS::SQS::Queue").items()
+        if q["Properties"]["QueueName"] == f"marquee-{stage}-{short}"
+    )
+
+
+def test_there_are_exactly_the_api_six_functions_and_the_search_mapper(
     synth: Any, template: Any
 ) -> None:
     expected = [*NEEDS, "search-access"]
@@ -97,15 +116,14 @@ def test_each_lambda_has_its_environment_traced_and_on_python_3_11(
 
 def test_the_api_environment_is_wired_from_the_resources(synth: Any, template: Any) -> None:
     env = lambda_named(template, synth.stage, "api")["Environment"]["Variables"]
-    bucket = next(k for k in resources(template, "AWS::S3::Bucket") if k.startswith("MediaBucket"))
-    queue = next(
-        k
-        for k, q in resources(template, "AWS::SQS::Queue").items()
-        if q["Properties"]["QueueName"] == f"marquee-{synth.stage}-email"
-    )
+    buckets = resources(template, "AWS::S3::Bucket")
+    bucket = next(k for k in buckets if k.startswith("MediaBucket"))
+    exports = next(k for k in buckets if k.startswith("ExportsBucket"))
     domain = next(iter(resources(template, "AWS::OpenSearchService::Domain")))
     assert ref_id(env["MEDIA_BUCKET"]) == bucket
-    assert ref_id(env["EMAIL_QUEUE_NAME"]) == queue
+    assert ref_id(env["EMAIL_QUEUE_NAME"]) == queue_id(template, synth.stage, "email")
+    assert ref_id(env["BOXOFFICE_QUEUE_NAME"]) == queue_id(template, synth.stage, "boxoffice")
+    assert ref_id(env["EXPORTS_BUCKET"]) == exports
     assert mentions(env["OPENSEARCH_URL"], domain)
     secret_ids = [env[v] for v in env if v.endswith("_SECRET_ID")]
     for secret in resources(template, "AWS::SecretsManager::Secret"):
@@ -153,20 +171,46 @@ def test_the_indexer_reads_the_movies_stream_and_writes_search_not_tables(
         assert not action.startswith(("s3:", "secretsmanager:", "ses:")), action
 
 
-@pytest.mark.parametrize("key", ["sweeper", "reconciler"])
-def test_the_scheduled_functions_read_the_settlement_keys_only_and_queue_mail(
+@pytest.mark.parametrize("key", ["sweeper", "reconciler", "boxoffice"])
+def test_the_settling_functions_read_the_settlement_keys_only_and_queue_mail(
     key: str, synth: Any, template: Any
 ) -> None:
     pairs = actions_on(statements_of(template, synth.stage, key))
     actions = {a for a, _ in pairs}
     assert {"secretsmanager:GetSecretValue", "sqs:SendMessage"} <= actions
-    assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:"))}
+    assert not {a for a in actions if a.startswith(("es:", "ses:"))}
+    if key != "boxoffice":  # the worker writes exports: test_the_box_office_worker_...
+        assert not {a for a in actions if a.startswith("s3:")}
     settlement = sorted([secret_id(template, "stripe"), secret_id(template, "ticket")])
     readable = sorted(ref_id(r) or "" for a, r in pairs if a.startswith("secretsmanager:"))
     assert readable == settlement  # not the JWT ring, which mints tokens
     env = lambda_named(template, synth.stage, key)["Environment"]["Variables"]
     assert not {k for k in env if k.endswith("SECRET_ID")} - set(SETTLING_SECRETS)
     assert sorted(ref_id(env[k]) or "" for k in SETTLING_SECRETS) == settlement
+
+
+def test_the_box_office_worker_queues_its_jobs_and_writes_only_the_exports_bucket(
+    synth: Any, template: Any
+) -> None:
+    pairs = actions_on(statements_of(template, synth.stage, "boxoffice"))
+    exports = next(k for k in resources(template, "AWS::S3::Bucket") if k.startswith("Exports"))
+    on_objects = {(a, str(r)) for a, r in pairs if a.startswith("s3:")}
+    assert {a for a, _ in on_objects} == {"s3:PutObject", "s3:GetObject"}
+    assert all(exports in r and "/exports/*" in r for _, r in on_objects)
+    queues = {ref_id(r) for a, r in pairs if a == "sqs:SendMessage"}
+    assert queues == {
+        queue_id(template, synth.stage, "email"),
+        queue_id(template, synth.stage, "boxoffice"),
+    }
+
+
+def test_the_daily_summary_reads_tables_and_queues_mail_only(synth: Any, template: Any) -> None:
+    pairs = actions_on(statements_of(template, synth.stage, "summary"))
+    actions = {a for a, _ in pairs}
+    assert not actions & DYNAMODB_WRITES
+    assert not {a for a in actions if a.startswith(("s3:", "es:", "ses:", "secretsmanager:"))}
+    queues = {ref_id(r) for a, r in pairs if a == "sqs:SendMessage"}
+    assert queues == {queue_id(template, synth.stage, "email")}
 
 
 def test_the_api_uploads_with_tags_and_never_deletes_media(synth: Any, template: Any) -> None:
@@ -183,23 +227,35 @@ def test_the_api_uploads_with_tags_and_never_deletes_media(synth: Any, template:
     assert {"sqs:SendMessage", "secretsmanager:GetSecretValue"} <= actions
     assert {"es:ESHttpGet", "es:ESHttpPost"} <= actions
     assert "es:ESHttpPut" not in actions  # the index is the indexer's
+    # Box office: jobs queued, exports only read (to sign their download links).
+    exports = next(k for k in resources(template, "AWS::S3::Bucket") if k.startswith("Exports"))
+    assert {a for a, r in pairs if exports in str(r)} == {"s3:GetObject"}
+    queues = {ref_id(r) for a, r in pairs if a == "sqs:SendMessage"}
+    assert queues == {
+        queue_id(template, synth.stage, "email"),
+        queue_id(template, synth.stage, "boxoffice"),
+    }
 
 
-def test_mailer_is_fed_by_the_queue_in_batches_with_partial_failures(
-    synth: Any, template: Any
+@pytest.mark.parametrize(("key", "queue"), [("mailer", "email"), ("boxoffice", "boxoffice")])
+def test_queue_workers_are_fed_by_their_queue_in_batches_with_partial_failures(
+    key: str, queue: str, synth: Any, template: Any
 ) -> None:
-    mailer = lambda_named(template, synth.stage, "mailer")
+    worker = lambda_named(template, synth.stage, key)
     mappings = [
         m["Properties"]
         for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
-        if ref_id(m["Properties"]["FunctionName"]) == mailer["id"]
+        if ref_id(m["Properties"]["FunctionName"]) == worker["id"]
     ]
     assert len(mappings) == 1
     mapping = mappings[0]
     assert mapping["BatchSize"] > 1
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    queue = properties(template, ref_id(mapping["EventSourceArn"]) or "")
-    assert queue["QueueName"] == f"marquee-{synth.stage}-email"
+    assert mapping["ScalingConfig"]["MaximumConcurrency"] <= worker["ReservedConcurrentExecutions"]
+    source = properties(template, ref_id(mapping["EventSourceArn"]) or "")
+    assert source["QueueName"] == f"marquee-{synth.stage}-{queue}"
+    # a message is not handed out again while a worker may still be on it
+    assert source["VisibilityTimeout"] >= worker["Timeout"]
 
 
 def test_indexer_reads_the_stream_bisecting_retrying_and_parking_failures(
@@ -223,6 +279,8 @@ def test_indexer_reads_the_stream_bisecting_retrying_and_parking_failures(
     [
         ("sweeper", {"rate(1 minute)": "minute", "rate(1 day)": "daily"}),
         ("reconciler", {"rate(1 minute)": "minute"}),
+        # 06:00 in Asia/Shanghai (UTC+8, no daylight saving time), the day before's figures
+        ("summary", {"cron(0 22 * * ? *)": "daily"}),
     ],
 )
 def test_scheduled_functions_run_on_their_schedules_never_retried_nor_overlapping(
@@ -266,6 +324,8 @@ def test_every_function_has_reserved_concurrency(synth: Any, template: Any) -> N
         "indexer": settings.concurrency.indexer,
         "sweeper": 1,
         "reconciler": 1,
+        "boxoffice": settings.concurrency.boxoffice,
+        "summary": 1,
         "search-access": 1,
     }
 
@@ -295,7 +355,7 @@ def test_functions_share_one_dependencies_layer_and_ship_only_the_code(
         assert [ref_id(layer) for layer in fn["Layers"]] == [layer_id]
         if "Code" in fn:
             assets.add(fn["Code"]["S3Key"])
-    assert len(assets) == 1  # mailer, indexer, sweeper and reconciler: one code asset
+    assert len(assets) == 1  # every function but the API: one code asset
     code_dir = synth.outdir / f"asset.{assets.pop().removesuffix('.zip')}"
     assert sorted(p.name for p in code_dir.iterdir()) == ["chalicelib", "functions"]
     # compiled at build, never a developer's stray cache: one unchecked-hash .pyc per module

@@ -24,7 +24,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from tests.infrastructure.replica import Replica
 
 STAGE = "prod"
 #: The functions run here, by role key (the search-access mapper runs once per deploy).
-FLOWS = ("api", "mailer", "indexer", "sweeper", "reconciler")
+FLOWS = ("api", "mailer", "indexer", "sweeper", "reconciler", "boxoffice", "summary")
 PASSWORD = "correct-horse-9"
 ADMINISTRATOR = {
     "Version": "2012-10-17",
@@ -236,11 +236,14 @@ def world(
 @pytest.fixture(scope="module")
 def scenario(world: World) -> dict[str, Any]:
     """Every function's flows, in the order they happen in production."""
-    api, mailer, indexer, sweeper, reconciler = (world.start(function_name(k)) for k in FLOWS)
+    api, mailer, indexer, sweeper, reconciler, boxoffice, summary = (
+        world.start(function_name(k)) for k in FLOWS
+    )
     movies = world.table_key("movies")
     indexer.run("follow_movies", stream_arn=world.replica.values[(movies, "StreamArn")])
 
     world.sign_up_admin(api, "sam@example.com", "sam")
+    cody = world.sign_up(api, "cody@example.com", "cody")  # staff of a cinema, below
     token = world.sign_up(api, "ann@example.com", "ann")
     avatar = api.run("upload_avatar", token=token)
     now = datetime.now(UTC)
@@ -275,6 +278,36 @@ def scenario(world: World) -> dict[str, Any]:
         c: sweeper.run("sweep", at=at(days=2), cadence=c)["results"] for c in ("minute", "daily")
     }
     status = {name: api.run("order_status", order_id=o["order_id"]) for name, o in orders.items()}
+
+    # The box office: a cinema and its staff member; a showtime there with a paid order, a
+    # pending one with a coupon and one paid whose webhook was lost, cancelled; the worker
+    # refunds the first, cancels the second (its coupon back) and settles the third at the
+    # closed sales gate (refunded, cancelled); the cinema's orders exported; the next
+    # morning's summary e-mailed to its staff.
+    cinema_id = api.run("open_cinema")
+    api.run("grant_staff", token=cody, cinema_id=cinema_id)
+    show = place(pay=True, cinema_id=cinema_id)
+    pending = place(pay=False, coupon=True, showtime_id=show["showtime_id"], row="B")
+    late = place(pay=True, webhook=False, showtime_id=show["showtime_id"], row="C")
+    api.run("cancel_showtime", showtime_id=show["showtime_id"])
+    jobs = boxoffice.run("work_jobs")
+    cancelled = {
+        name: api.run("order_status", order_id=o["order_id"])
+        for name, o in (("paid", show), ("pending", pending), ("late", late))
+    }
+    starts = api.run("showtime_starts", showtime_id=show["showtime_id"])
+    day = datetime.fromisoformat(starts).astimezone(UTC).date()
+    export_id = api.run(
+        "export_orders",
+        cinema_id=cinema_id,
+        first=(day - timedelta(days=1)).isoformat(),
+        last=(day + timedelta(days=1)).isoformat(),
+    )
+    jobs += boxoffice.run("work_jobs")
+    # The next day at 02:00 UTC, 10:00 where the cinemas are (Asia/Shanghai): the summary
+    # of the day before there is of the showtime's day.
+    morning = datetime.combine(day + timedelta(days=1), time(2), tzinfo=UTC)
+    summarized = summary.run("summarize", at=morning.isoformat())
     return {
         "avatar": avatar,
         "reconciled": reconciled["settled"],
@@ -282,6 +315,12 @@ def scenario(world: World) -> dict[str, Any]:
         "mailed": mailer.run("deliver_mail"),
         "indexed": indexer.run("index_changes", at_least=6),  # 5 showtimes' movies, 1 new
         "status": status,
+        "cancellation": api.run("cancellation", showtime_id=show["showtime_id"]),
+        "cancelled": cancelled,
+        "jobs": jobs,
+        "csv": api.run("download_export", export_id=export_id),
+        "orders": (show["order_id"], pending["order_id"], late["order_id"]),
+        "summarized": summarized,
     }
 
 
@@ -299,7 +338,8 @@ def test_every_function_runs_its_flows_under_its_role_without_a_refusal(
         "swept_payment": "paid",  # by the sweeper
     }
     assert scenario["reconciled"] == 2
-    assert scenario["mailed"] >= 4  # confirmations, and the refund's notice
+    # confirmations, the refund's notice, the cancellation's three, the summary
+    assert scenario["mailed"] >= 8
     assert scenario["indexed"] >= 6
     for results in scenario["swept"].values():
         assert "failed" not in results.values(), scenario["swept"]
@@ -307,6 +347,20 @@ def test_every_function_runs_its_flows_under_its_role_without_a_refusal(
     assert minute["chalicelib.booking.expiry:expire_pending_orders"] == 2
     assert minute["chalicelib.catalog.movies:refresh_movie_statuses"] >= 1
     bucket = world.replica.environment(function_name("api"))["MEDIA_BUCKET"]
+    # The box office: the cancelled showtime's orders settled by the worker, exported by it
+    # (read back through the API's presigned link), and summed up for its staff.
+    assert scenario["cancelled"] == {
+        "paid": "refunded",
+        "pending": "cancelled",
+        "late": "cancelled",
+    }
+    progress = scenario["cancellation"]
+    assert (progress["status"], progress["orders_done"], progress["orders_total"]) == ("done", 3, 3)
+    assert scenario["jobs"] >= 6  # the scan, three orders, the export's chunk and its join
+    header, *rows = scenario["csv"].splitlines()
+    assert header.startswith("order_number,order_id,")
+    assert sorted(r.split(",")[1] for r in rows) == sorted(scenario["orders"])
+    assert scenario["summarized"]["emails"] == 1  # cody, the cinema's one staff member
     tags = world.client("s3").get_object_tagging(Bucket=bucket, Key=scenario["avatar"]["key"])
     assert tags["TagSet"] == []  # attached: the abandoned-upload rule no longer applies
 
@@ -322,7 +376,9 @@ def table_grants(policy: dict[str, Any]) -> set[str]:
     }
 
 
-@pytest.mark.parametrize("key", ["mailer", "indexer", "sweeper", "reconciler"])
+@pytest.mark.parametrize(
+    "key", ["mailer", "indexer", "sweeper", "reconciler", "boxoffice", "summary"]
+)
 def test_event_functions_use_every_table_they_are_granted(
     key: str, world: World, scenario: dict[str, Any]
 ) -> None:

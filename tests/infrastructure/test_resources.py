@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
+from chalicelib.boxoffice.exports import KEPT
 from chalicelib.core.observability import NAMESPACE, SERVICE, SWEEP_FAILURES
 from infrastructure.components.media import PENDING_UPLOAD_TAG
 from infrastructure.stages import StageError, stage_settings
@@ -75,18 +76,20 @@ def test_media_bucket_is_private_encrypted_tls_only_with_upload_cors_and_lifecyc
         )
 
 
-def test_email_queue_moves_poison_messages_to_a_watched_dead_letter_queue(
-    synth: Any, template: dict[str, Any], assertions: Template
+@pytest.mark.parametrize("name", ["email", "boxoffice"])
+def test_queues_move_poison_messages_to_a_watched_dead_letter_queue_and_alarm_on_age(
+    name: str, synth: Any, template: dict[str, Any], assertions: Template
 ) -> None:
     queues = {
         q["Properties"]["QueueName"]: k for k, q in resources(template, "AWS::SQS::Queue").items()
     }
-    dlq = queues[f"marquee-{synth.stage}-email-dlq"]
+    dlq = queues[f"marquee-{synth.stage}-{name}-dlq"]
+    queue = queues[f"marquee-{synth.stage}-{name}"]
     assert DLQ_MAX_RECEIVE_COUNT == 5  # the spec's number, as the local stack uses it
     assertions.has_resource_properties(
         "AWS::SQS::Queue",
         {
-            "QueueName": f"marquee-{synth.stage}-email",
+            "QueueName": f"marquee-{synth.stage}-{name}",
             "RedrivePolicy": {
                 "deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
                 "maxReceiveCount": DLQ_MAX_RECEIVE_COUNT,
@@ -103,6 +106,34 @@ def test_email_queue_moves_poison_messages_to_a_watched_dead_letter_queue(
             "AlarmActions": Match.any_value(),
         },
     )
+    assertions.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "ApproximateAgeOfOldestMessage",
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}],
+            "AlarmActions": Match.any_value(),
+        },
+    )
+
+
+def test_the_exports_bucket_is_private_encrypted_logged_and_forgets_old_exports(
+    template: dict[str, Any],
+) -> None:
+    (bucket,) = [
+        b["Properties"]
+        for k, b in resources(template, "AWS::S3::Bucket").items()
+        if k.startswith("ExportsBucket")
+    ]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert "CorsConfiguration" not in bucket  # downloaded by a presigned link, not a script
+    assert bucket["LoggingConfiguration"]["LogFilePrefix"] == "exports/"
+    rules = {r["Id"]: r for r in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["expire-old-exports"]["ExpirationInDays"] == KEPT.days  # with their records
+    assert "AbortIncompleteMultipartUpload" in rules["abort-incomplete-multipart"]
+
+
+def test_the_ses_sender_identity_is_declared(assertions: Template) -> None:
     assertions.has_resource_properties(
         "AWS::SES::EmailIdentity", {"EmailIdentity": Match.string_like_regexp("^no-reply@")}
     )
