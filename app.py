@@ -19,6 +19,7 @@ from chalicelib.api import (
     meta,
     middleware,
     search,
+    selling,
 )
 
 app = Chalice(app_name="marquee")
@@ -34,6 +35,7 @@ for blueprint in (
     catalog.bp,
     booking.bp,
     boxoffice.bp,
+    selling.bp,
     search.bp,
 ):
     app.register_blueprint(blueprint)

@@ -33,6 +33,8 @@ TASKS: tuple[str, ...] = (
     "chalicelib.accounts.sweeps:sweep_sessions",
     "chalicelib.booking.expiry:expire_pending_orders",
     "chalicelib.catalog.movies:refresh_movie_statuses",
+    # not a tidy-up: the selling area's reminder e-mails ride on the same schedule
+    "chalicelib.selling.reminders:send_reminders",
 )
 #: Tasks that scan whole tables run on the daily schedule only: DynamoDB TTL removes the
 #: same items anyway, and a scan every minute would read those tables 1,440 times a day.

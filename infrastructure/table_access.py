@@ -68,7 +68,9 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "refresh-tokens": TableAccess(indexes=("by-family",)),
         "seats": TableAccess(batch_write=True),
         "seat-plans": RW,  # written with a showtime's seats, read by holds (perf, issue 11)
-        "showtimes": TableAccess(indexes=("by_movie", "by_cinema", "by_city", "by_day", "by_hall")),
+        "showtimes": TableAccess(
+            indexes=("by_movie", "by_cinema", "by_city", "by_day", "by_hall", "by_listed")
+        ),
         "stripe-events": RW,
         "tickets": TableAccess(indexes=("by-showtime",)),
         # box office: counters, refunds, cancellations, exports, who works where
@@ -82,6 +84,8 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "user-keys": RW,
         "users": RW,
         "verification-codes": RW,
+        "voucher-uses": RW,
+        "vouchers": TableAccess(indexes=("by_batch",)),
         "wants": TableAccess(indexes=("by-time",)),
     },
     # Sent-message records of Powertools' idempotency.
@@ -95,10 +99,17 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "seats": RW,
         "tickets": RW,
         "user-coupons": RW,
-        "users": READ,  # the address of a settlement's e-mail
+        "users": READ,  # a settlement's e-mail address; who opted in to reminders
         "showtime-counters": RW,  # moved in the same transactions as the seats
-        "showtimes": READ,  # a sale's transaction checks the showtime is not cancelled
+        "vouchers": RW,  # an expired order gives its voucher redemption back
+        "voucher-uses": RW,
         "movies": TableAccess(indexes=("by_status",)),
+        # reminders: showtimes on sale or about to start, their sold seats, the fans
+        # (and a sale's transaction checks the showtime is not cancelled)
+        "showtimes": TableAccess(write=False, indexes=("by_listed",)),
+        "areas": READ,
+        "wants": TableAccess(write=False, indexes=("by-movie",)),
+        "reminders-sent": RW,
         # The accounts tidy-ups scan these four (once a day: see functions/sweeper.py).
         "verification-codes": TableAccess(scan=True),
         "refresh-tokens": TableAccess(scan=True),
@@ -111,6 +122,8 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "seats": RW,
         "tickets": RW,
         "user-coupons": RW,
+        "vouchers": RW,
+        "voucher-uses": RW,
         "users": READ,
         "showtime-counters": RW,
         "showtimes": READ,

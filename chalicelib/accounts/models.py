@@ -44,6 +44,9 @@ class User(Model):
     # Bumped by a password reset: access tokens issued before it are not revoked (they
     # live 15 minutes), but every refresh token is.
     password_changed_at = UTCDateTimeAttribute(null=True)
+    # e-mail reminders the user opted in to (chalicelib.selling.reminders); unset: no
+    remind_on_sale = BooleanAttribute(null=True)
+    remind_before_showtime = BooleanAttribute(null=True)
 
 
 @register_table

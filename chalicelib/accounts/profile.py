@@ -41,6 +41,13 @@ def update_profile(user_id: str, changes: dict[str, Any]) -> UserOut:
                 value = "unspecified"
             attribute = getattr(User, name)
             actions.append(attribute.set(value) if value is not None else attribute.remove())
+    reminders = changes["reminders"].changes() if "reminders" in changes else {}
+    for name, attribute in (
+        ("want_to_see_on_sale", User.remind_on_sale),
+        ("before_showtime", User.remind_before_showtime),
+    ):
+        if name in reminders:
+            actions.append(attribute.set(bool(reminders[name])))
     if "avatar_key" in changes:
         actions.append(_avatar_action(user, changes["avatar_key"]))
     if "mobile" in changes and changes["mobile"] != user.mobile:

@@ -85,6 +85,17 @@ class PasswordResetRequest(Body):
     new_password: Password
 
 
+class RemindersPatch(Patch):
+    """Only the reminders sent change."""
+
+    want_to_see_on_sale: bool | MISSING = Field(
+        default=MISSING, description="E-mail me once when a movie I want is on sale in my city."
+    )
+    before_showtime: bool | MISSING = Field(
+        default=MISSING, description="E-mail me my ticket codes 2 hours before the showtime."
+    )
+
+
 class ProfilePatch(Patch):
     """Only the fields sent change; ``null`` clears a field (``gender`` back to
     ``unspecified``)."""
@@ -97,6 +108,7 @@ class ProfilePatch(Patch):
     avatar_key: str | MISSING | None = Field(
         default=MISSING, max_length=300, description="The key of an avatar you uploaded."
     )
+    reminders: RemindersPatch | MISSING = MISSING
 
 
 class RolesRequest(Body):
@@ -110,6 +122,11 @@ class RolesRequest(Body):
 
 class CodeSent(Schema):
     status: Literal["accepted"] = "accepted"
+
+
+class RemindersOut(Schema):
+    want_to_see_on_sale: bool
+    before_showtime: bool
 
 
 class UserOut(Schema):
@@ -126,6 +143,7 @@ class UserOut(Schema):
     roles: list[Role]
     cinema_ids: list[str] = Field(description="The cinemas a staff or box_office grant is for.")
     is_active: bool
+    reminders: RemindersOut
     created_at: Timestamp
 
 
@@ -156,6 +174,10 @@ def user_out(user: User) -> UserOut:
         roles=sorted(Role(r) for r in user.roles),
         cinema_ids=sorted(user.cinema_ids or ()),
         is_active=user.is_active,
+        reminders=RemindersOut(
+            want_to_see_on_sale=bool(user.remind_on_sale),
+            before_showtime=bool(user.remind_before_showtime),
+        ),
         created_at=user.created_at,
     )
 

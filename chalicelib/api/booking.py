@@ -77,7 +77,14 @@ def seat_map(showtime_id: str) -> SeatMapOut:
 )
 def quote_order(body: OrderRequest, principal: Principal) -> QuoteOut:
     """Price seats and a coupon exactly as an order would, holding nothing."""
-    return service.get_quote(principal.user_id, body.showtime_id, body.seat_ids, body.coupon_id)
+    return service.get_quote(
+        principal.user_id,
+        body.showtime_id,
+        body.seat_ids,
+        body.coupon_id,
+        body.voucher_code,
+        body.ticket_types,
+    )
 
 
 @route(

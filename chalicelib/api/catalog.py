@@ -357,7 +357,9 @@ def update_hall(hall_id: str, body: HallPatch) -> HallOut:
     cache_seconds=LIST_CACHE,
 )
 def list_showtimes(query: ShowtimeQuery) -> Page[ShowtimeOut]:
-    """Showtimes by movie, cinema, city and/or date, in start order (today by default)."""
+    """Showtimes not yet started, in start order: by movie, cinema, city and/or date, format,
+    language and local time of day (``from_time``-``to_time``, both included; from after
+    to spans midnight). Without filters: everything upcoming, across days."""
     return showtime_lists.list_showtimes(query)
 
 

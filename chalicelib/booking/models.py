@@ -102,6 +102,7 @@ class PriceLineMap(MapAttribute[str, Any]):
     seat_id = UnicodeAttribute()
     seat_type = UnicodeAttribute()
     price = NumberAttribute()
+    ticket_type = UnicodeAttribute(null=True)  # adult | child | student | senior (None: adult)
 
 
 class OrdersByUser(GlobalSecondaryIndex["Order"]):
@@ -164,6 +165,7 @@ class Order(Model):
     seat_ids = ListAttribute(of=UnicodeAttribute)
     lines = ListAttribute(of=PriceLineMap)
     coupon_id = UnicodeAttribute(null=True)
+    voucher_code = UnicodeAttribute(null=True)  # redeemed by this order (selling.vouchers)
     subtotal = NumberAttribute()
     discount = NumberAttribute(default=0)
     total = NumberAttribute()
@@ -262,6 +264,7 @@ class Ticket(Model):
     seat_id = UnicodeAttribute(range_key=True)
     showtime_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
+    ticket_type = UnicodeAttribute(null=True)  # as on the order's line (None: adult)
     status = UnicodeAttribute(default=TicketStatus.VALID)
     used_at = UTCDateTimeAttribute(null=True)
     checked_in_by = UnicodeAttribute(null=True)

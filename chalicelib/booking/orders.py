@@ -26,6 +26,8 @@ from chalicelib.core import clock
 from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
 from chalicelib.core.errors import Conflict
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
+from chalicelib.selling import vouchers
+from chalicelib.selling.ticket_rules import ADULT
 
 #: a transition retried after re-reading, when a lapsed seat changed hands meanwhile
 ATTEMPTS = 4
@@ -80,7 +82,8 @@ def end_pending(
     order_id: str, wanted: str, reason: str | None = None, refund_owed: bool = False
 ) -> Order:
     """``pending_payment`` -> ``cancelled`` | ``expired``: the seats it still holds are freed
-    and its coupon comes back, in one transaction. Raises ``Conflict`` from another status.
+    and its coupon or voucher redemption comes back, in one transaction. Raises
+    ``Conflict`` from another status.
     ``refund_owed``: its payment succeeded and must be refunded (see ``status_update``)."""
     for _ in range(ATTEMPTS):
         order = load(order_id)
@@ -95,6 +98,8 @@ def end_pending(
         counters.add(tx, order.showtime_id, held=-len(order.seat_ids))
         if order.coupon_id:
             holds.add_coupon_return(tx, order.user_id, order.coupon_id, order.order_id)
+        if order.voucher_code:
+            vouchers.add_return(tx, order.voucher_code, order.user_id)
         try:
             tx.commit()
             return load(order_id)
@@ -112,6 +117,7 @@ def pay(order: Order, now: datetime) -> None:
     tx = Transaction()
     status_update(tx, order, OrderStatus.PAID, now)
     gate.add_sales_open(tx, order.showtime_id)
+    types = {str(line.seat_id): line.ticket_type for line in order.lines}
     for seat_id in list(order.seat_ids):
         holds.add_sale(tx, order.showtime_id, str(seat_id), order.order_id, now_epoch)
         ticket = Ticket(
@@ -119,6 +125,7 @@ def pay(order: Order, now: datetime) -> None:
             seat_id,
             showtime_id=order.showtime_id,
             user_id=order.user_id,
+            ticket_type=types.get(str(seat_id)) or ADULT,
             status=TicketStatus.VALID,
         )
         tx.put(f"ticket:{seat_id}", ticket, condition=Ticket.order_id.does_not_exist())
@@ -186,7 +193,8 @@ def refund(
     reason: str,
     also: Callable[[Transaction, Order], None] | None = None,
 ) -> Order:
-    """``paid`` -> ``refunded``, freeing its sold seats and voiding its tickets.
+    """``paid`` -> ``refunded``, freeing its sold seats, voiding its tickets and giving back
+    its voucher redemption.
     Idempotent: a refunded order stays. ``also`` adds items to the same transaction (the
     box office's refund record)."""
     for _ in range(ATTEMPTS):
@@ -209,6 +217,8 @@ def refund(
                 [Ticket.status.set(TicketStatus.VOID)],
                 condition=Ticket.order_id.exists(),
             )
+        if order.voucher_code:
+            vouchers.add_return(tx, order.voucher_code, order.user_id)
         counters.add(
             tx,
             order.showtime_id,

@@ -281,6 +281,7 @@ class PriceLine:
     seat_id: str
     seat_type: str
     price: int
+    ticket_type: str = "adult"  # chalicelib.selling.ticket_rules prices the others
 
 
 @dataclass(frozen=True)
@@ -292,11 +293,8 @@ class Quote:
     currency: str
     coupon_id: str | None = None
     coupon_problem: str | None = None
-
-
-def price_lines(seats: Iterable[tuple[str, str]], prices: dict[str, int]) -> list[PriceLine]:
-    """One line per (seat_id, seat_type), priced from the showtime's price per seat type."""
-    return [PriceLine(seat_id, seat_type, int(prices[seat_type])) for seat_id, seat_type in seats]
+    voucher_code: str | None = None  # chalicelib.selling.vouchers prices it
+    voucher_problem: str | None = None
 
 
 def coupon_problem(

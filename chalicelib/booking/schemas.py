@@ -17,6 +17,7 @@ from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import Id
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schema import Schema
+from chalicelib.selling.ticket_rules import ADULT, TicketTypeName
 
 if TYPE_CHECKING:
     from chalicelib.booking.models import Coupon, Order, Ticket
@@ -47,6 +48,12 @@ class OrderRequest(Body):
         json_schema_extra={"uniqueItems": True},  # the rules refuse a seat listed twice
     )
     coupon_id: Id | None = Field(default=None, description="A coupon issued to you.")
+    voucher_code: Id | None = Field(
+        default=None, description="A voucher code (not with a coupon; any letter case)."
+    )
+    ticket_types: dict[SeatId, TicketTypeName] | None = Field(
+        default=None, max_length=50, description="Seat id -> ticket type; unnamed seats: adult."
+    )
 
 
 class OrderHeaders(Schema):
@@ -154,6 +161,7 @@ class SeatMapOut(Schema):
 class PriceLineOut(Schema):
     seat_id: str
     seat_type: SeatType
+    ticket_type: TicketTypeName
     price: int
 
 
@@ -165,6 +173,8 @@ class QuoteOut(Schema):
     currency: str
     coupon_id: str | None
     coupon_problem: str | None = Field(description="Why the coupon would not apply.")
+    voucher_code: str | None
+    voucher_problem: str | None = Field(description="Why the voucher would not apply.")
 
 
 class OrderOut(Schema):
@@ -177,6 +187,7 @@ class OrderOut(Schema):
     seat_ids: list[str]
     lines: list[PriceLineOut]
     coupon_id: str | None
+    voucher_code: str | None
     subtotal: int
     discount: int
     total: int
@@ -207,6 +218,7 @@ class TicketOut(Schema):
     order_id: str
     seat_id: str
     showtime_id: str
+    ticket_type: TicketTypeName = Field(description="Shown at check-in (a student card...).")
     code: str = Field(description="Signed; shown as a QR code at the door.")
     status: TicketStatusName
     used_at: Timestamp | None
@@ -298,7 +310,12 @@ class OrderInState(Conflict):
 
 def price_lines_out(lines: Any) -> list[PriceLineOut]:
     return [
-        PriceLineOut(seat_id=line.seat_id, seat_type=line.seat_type, price=int(line.price))
+        PriceLineOut(
+            seat_id=line.seat_id,
+            seat_type=line.seat_type,
+            ticket_type=line.ticket_type or ADULT,  # type: ignore[arg-type]  # a TicketTypeName
+            price=int(line.price),
+        )
         for line in lines
     ]
 
@@ -312,6 +329,8 @@ def quote_out(priced: Quote) -> QuoteOut:
         currency=priced.currency,
         coupon_id=priced.coupon_id,
         coupon_problem=priced.coupon_problem,
+        voucher_code=priced.voucher_code,
+        voucher_problem=priced.voucher_problem,
     )
 
 
@@ -327,6 +346,7 @@ def order_out(order: Order) -> OrderOut:
         seat_ids=[str(seat_id) for seat_id in order.seat_ids],
         lines=price_lines_out(order.lines),
         coupon_id=order.coupon_id,
+        voucher_code=order.voucher_code,
         subtotal=int(order.subtotal),
         discount=int(order.discount),
         total=int(order.total),
@@ -348,6 +368,7 @@ def ticket_out(ticket: Ticket, code: str) -> TicketOut:
         order_id=ticket.order_id,
         seat_id=ticket.seat_id,
         showtime_id=ticket.showtime_id,
+        ticket_type=ticket.ticket_type or ADULT,  # type: ignore[arg-type]  # from TicketTypeName
         code=code,
         status=ticket.status,  # type: ignore[arg-type]  # written from TicketStatus only
         used_at=ticket.used_at,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,7 +29,6 @@ from chalicelib.booking.rules import (
     may_cancel_paid,
     order_number,
     paid_cancel_deadline,
-    price_lines,
     quote,
     sales_are_open,
     seat_count_problem,
@@ -51,11 +50,20 @@ from chalicelib.booking.tickets import tickets_of
 from chalicelib.boxoffice import counters, staff
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnknownReference,
+    ValidationFailed,
+)
 from chalicelib.core.idempotency import persistence_layer
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import Page, PageQuery, paginate
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
+from chalicelib.selling import vouchers
+from chalicelib.selling.ticket_rules import ADULT, chosen_types, full_table, typed_lines
+from chalicelib.selling.voucher_rules import OrderFacts, normalise_code
 
 #: fresh order numbers tried when the random part collides
 NUMBER_ATTEMPTS = 5
@@ -78,10 +86,19 @@ class Decision:
 
 
 def _decide(
-    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None, *, hold: bool
+    user_id: str,
+    showtime_id: str,
+    seat_ids: list[str],
+    coupon_id: str | None,
+    *,
+    hold: bool,
+    voucher_code: str | None = None,
+    ticket_types: Mapping[str, str] | None = None,
 ) -> Decision:
     """Check every rule an order must pass and price it on the server. With ``hold`` the
-    seats must be free now and the coupon usable; a quote only reports the coupon problem.
+    seats must be free now and the coupon or voucher usable; a quote only reports their
+    problem. One coupon or one voucher per order, never both; each seat priced by its
+    ticket type (adult unless named).
 
     Reads no more than the chosen seats and their neighbours (none when the stranded-seat
     rule is off and nothing is held); a hold takes the showtime's terms from the
@@ -90,6 +107,8 @@ def _decide(
     problem = seat_count_problem(seat_ids, settings.max_seats_per_order)
     if problem:
         raise ValidationFailed.single("seat_ids", problem)
+    if coupon_id and voucher_code:
+        raise ValidationFailed.single("voucher_code", "one voucher or one coupon per order")
     now = clock.now()
     terms = showtimes.sale_terms(showtime_id, cached=hold)
     plan = plans.plan_of(showtime_id)
@@ -114,11 +133,22 @@ def _decide(
         if stranded:
             raise StrandedSeats(stranded)
         decisive = [states[s] for s in decisive_seats(states.values(), seat_ids, now_epoch)]
-    lines = price_lines(((s, plan.seat_type(s)) for s in seat_ids), terms.prices)
+    table = full_table(terms.prices, terms.ticket_prices)
+    types, type_problem = chosen_types(seat_ids, ticket_types, table)
+    if type_problem:
+        raise ValidationFailed.single("ticket_types", type_problem)
+    lines = typed_lines(((s, plan.seat_type(s), types[s]) for s in seat_ids), table)
     coupon = coupon_for(user_id, coupon_id) if coupon_id else None
     priced = quote(lines, terms.currency, terms.movie_id, now, coupon)
     if hold and priced.coupon_problem:
         raise Conflict(f"The coupon cannot be used: {priced.coupon_problem}.")
+    if voucher_code:
+        facts = OrderFacts(terms.movie_id, terms.cinema_id, terms.showtime_id, terms.currency)
+        priced = vouchers.with_voucher(priced, voucher_code, user_id, facts, now)
+        if hold and priced.voucher_problem == vouchers.NO_SUCH_CODE:
+            raise UnknownReference("voucher_code", vouchers.NO_SUCH_CODE)
+        if hold and priced.voucher_problem:
+            raise Conflict(f"The voucher cannot be used: {priced.voucher_problem}.")
     return Decision(terms, priced, decisive)
 
 
@@ -134,9 +164,24 @@ def _terms_refusal(terms: SaleTerms, seat_types: set[str], now: datetime) -> Con
 
 
 def price_order(
-    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None, *, hold: bool
+    user_id: str,
+    showtime_id: str,
+    seat_ids: list[str],
+    coupon_id: str | None,
+    *,
+    hold: bool,
+    voucher_code: str | None = None,
+    ticket_types: Mapping[str, str] | None = None,
 ) -> tuple[SaleTerms, Quote]:
-    decision = _decide(user_id, showtime_id, seat_ids, coupon_id, hold=hold)
+    decision = _decide(
+        user_id,
+        showtime_id,
+        seat_ids,
+        coupon_id,
+        hold=hold,
+        voucher_code=voucher_code,
+        ticket_types=ticket_types,
+    )
     return decision.terms, decision.priced
 
 
@@ -158,9 +203,22 @@ def order_context(showtime_id: str, seat_ids: list[str]) -> tuple[str, str, int 
 
 
 def get_quote(
-    user_id: str, showtime_id: str, seat_ids: list[str], coupon_id: str | None
+    user_id: str,
+    showtime_id: str,
+    seat_ids: list[str],
+    coupon_id: str | None,
+    voucher_code: str | None = None,
+    ticket_types: Mapping[str, str] | None = None,
 ) -> QuoteOut:
-    _, priced = price_order(user_id, showtime_id, seat_ids, coupon_id, hold=False)
+    _, priced = price_order(
+        user_id,
+        showtime_id,
+        seat_ids,
+        coupon_id,
+        hold=False,
+        voucher_code=voucher_code,
+        ticket_types=ticket_types,
+    )
     return quote_out(priced)
 
 
@@ -170,6 +228,8 @@ def hold_order(
     seat_ids: list[str],
     coupon_id: str | None,
     order_id: str | None = None,
+    voucher_code: str | None = None,
+    ticket_types: Mapping[str, str] | None = None,
 ) -> Order:
     """Decide the order on a read, then hold every seat, use the coupon and write the
     pending order in ONE transaction that also checks what the decision rested on (the
@@ -177,7 +237,15 @@ def hold_order(
     Seats someone else holds give 409 ``unavailable_seats``. Nothing outside DynamoDB is
     called here."""
     for _ in range(DECIDE_ATTEMPTS):
-        decision = _decide(user_id, showtime_id, seat_ids, coupon_id, hold=True)
+        decision = _decide(
+            user_id,
+            showtime_id,
+            seat_ids,
+            coupon_id,
+            hold=True,
+            voucher_code=voucher_code,
+            ticket_types=ticket_types,
+        )
         try:
             return _hold(
                 user_id,
@@ -199,6 +267,8 @@ def place_order(
     seat_ids: list[str],
     coupon_id: str | None,
     order_id: str | None = None,
+    voucher_code: str | None = None,
+    ticket_types: Mapping[str, str] | None = None,
 ) -> PlacedOrder:
     """``hold_order``, then ask Stripe for a PaymentIntent (never before the seats are
     held: a slow Stripe must not keep seats undecided).
@@ -208,12 +278,29 @@ def place_order(
     with its payment, instead of the retry finding its own seats taken."""
     order = orders.find(order_id) if order_id else None
     if order is None:
-        order = hold_order(user_id, showtime_id, seat_ids, coupon_id, order_id=order_id)
-    elif (order.user_id, order.showtime_id, list(order.seat_ids), order.coupon_id) != (
+        order = hold_order(
+            user_id,
+            showtime_id,
+            seat_ids,
+            coupon_id,
+            order_id=order_id,
+            voucher_code=voucher_code,
+            ticket_types=ticket_types,
+        )
+    elif (
+        order.user_id,
+        order.showtime_id,
+        list(order.seat_ids),
+        order.coupon_id,
+        order.voucher_code,
+        {line.seat_id: line.ticket_type or ADULT for line in order.lines},
+    ) != (
         user_id,
         showtime_id,
         seat_ids,
         coupon_id,
+        voucher_code and normalise_code(voucher_code),
+        {s: (ticket_types or {}).get(s, ADULT) for s in seat_ids},
     ):
         raise ValidationFailed.single(
             "Idempotency-Key", "this key was already used with a different body"
@@ -277,6 +364,7 @@ def _hold(
             seat_ids=list(seat_ids),
             lines=[PriceLineMap(**vars(line)) for line in priced.lines],
             coupon_id=priced.coupon_id,
+            voucher_code=priced.voucher_code,
             subtotal=priced.subtotal,
             discount=priced.discount,
             total=priced.total,
@@ -302,6 +390,8 @@ def _hold(
         counters.add(tx, showtime.showtime_id, held=len(seat_ids))
         if priced.coupon_id:
             holds.add_coupon_use(tx, user_id, priced.coupon_id, order.order_id, now_epoch)
+        if priced.voucher_code:
+            vouchers.add_redemption(tx, priced.voucher_code, user_id, now_epoch)
         try:
             tx.commit()
             return order
@@ -316,6 +406,11 @@ def _hold(
                 raise SeatsUnavailable(taken) from failed
             if "coupon" in failed.labels:
                 raise Conflict("The coupon is used or no longer valid.") from failed
+            if isinstance(failed, ConditionFailed) and failed.labels & {
+                vouchers.VOUCHER,
+                vouchers.VOUCHER_USE,
+            }:
+                raise Conflict("The voucher is used up or no longer valid.") from failed
             moved = holds.labelled_seats(failed.labels, holds.nearby_label)
             if showtimes.SHOWTIME in failed.labels or moved:
                 raise _Outdated(showtime=showtimes.SHOWTIME in failed.labels) from failed
@@ -360,6 +455,8 @@ def place_order_once(
             body["seat_ids"],
             body.get("coupon_id"),
             order_id=idempotent_order_id(call["key"]),
+            voucher_code=body.get("voucher_code"),
+            ticket_types=body.get("ticket_types"),
         )
         return placed.model_dump(mode="json")  # what the idempotency record stores
 

@@ -29,9 +29,11 @@ CACHED_TERMS = 1024
 class SaleTerms:
     showtime_id: str
     movie_id: str
+    cinema_id: str  # a voucher's scope
     starts_at: datetime
     sales_open: bool
     prices: dict[str, int]
+    ticket_prices: dict[str, dict[str, int]]  # types besides adult (chalicelib.selling)
     currency: str
     version: int | None  # None: written before showtimes had versions
 
@@ -59,9 +61,11 @@ def _read(showtime_id: str) -> SaleTerms:
     return SaleTerms(
         showtime_id=showtime.showtime_id,
         movie_id=showtime.movie_id,
+        cinema_id=showtime.cinema_id,
         starts_at=showtime.starts_at,
         sales_open=bool(showtime.sales_open),
         prices={str(k): int(v) for k, v in showtime.prices.as_dict().items()},
+        ticket_prices=dict(showtime.ticket_prices or {}),
         currency=showtime.currency,
         version=None if showtime.version is None else int(showtime.version),
     )

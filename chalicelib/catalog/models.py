@@ -7,8 +7,8 @@
   of the sub-tree.
 - genres, areas: small trees read whole from one partition of the ``by_kind`` index.
 - cinemas: by city, or every listed cinema; halls: by cinema.
-- showtimes: by movie, cinema, city, hall and local day, each ordered by ``starts_at`` so
-  a date is a key range.
+- showtimes: by movie, cinema, city, hall, local day and (``by_listed``) all live ones,
+  each ordered by ``starts_at`` so a date, or "from now on", is a key range.
 - hall-schedules: one item per hall per UTC day with the intervals booked that day and a
   version. Creating a showtime rewrites those items on their version in the same
   transaction as the showtime, so two overlapping creates cannot both win.
@@ -227,6 +227,15 @@ class ShowtimeDayIndex(GlobalSecondaryIndex["Showtime"]):
     starts_at = UTCDateTimeAttribute(range_key=True)
 
 
+class ShowtimeListedIndex(GlobalSecondaryIndex["Showtime"]):
+    """Every live showtime by start, across days: "what is on from now" is one key range.
+    (Showtimes are written a few times each, so one partition key is no hot spot.)"""
+
+    Meta = _index_meta("by_listed")
+    listed = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
 @register_table
 class Showtime(Model):
     Meta = table_meta("showtimes")
@@ -239,13 +248,17 @@ class Showtime(Model):
     starts_at = UTCDateTimeAttribute()
     ends_at = UTCDateTimeAttribute()  # start + duration + cleaning time
     day = UnicodeAttribute()  # local calendar day of starts_at, where the cinemas are
+    local_time = UnicodeAttribute(null=True)  # "HH:MM" of starts_at there (time-of-day filter)
     format = UnicodeAttribute()
     language = UnicodeAttribute()
-    prices = MapAttribute[str, Any]()  # seat type -> minor units
+    prices = MapAttribute[str, Any]()  # seat type -> minor units (adult tickets)
+    # ticket type -> seat type -> minor units, for the types besides adult (selling)
+    ticket_prices = JSONAttribute(null=True)
     currency = UnicodeAttribute(default="cny")
     sales_open = BooleanAttribute(default=True)
     # set (with sales closed) when its movie or cinema is deleted: it leaves every list
     withdrawn = BooleanAttribute(default=False)
+    listed = UnicodeAttribute(null=True)  # LISTED until withdrawn (sparse ``by_listed``)
     seat_count = NumberAttribute(default=0)
     # set once when staff cancel it: no sale commits after (chalicelib/boxoffice/gate.py)
     cancelled_at = UTCDateTimeAttribute(null=True)
@@ -261,6 +274,7 @@ class Showtime(Model):
     by_city = ShowtimeCityIndex()
     by_hall = ShowtimeHallIndex()
     by_day = ShowtimeDayIndex()
+    by_listed = ShowtimeListedIndex()
 
 
 @register_table

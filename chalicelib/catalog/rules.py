@@ -199,3 +199,15 @@ def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def time_of_day_ranges(from_time: str | None, to_time: str | None) -> list[tuple[str, str]] | None:
+    """The "HH:MM" ranges (both ends included) a start must fall in for a time-of-day
+    filter, ``None`` when there is no filter. ``from_time`` after ``to_time`` spans
+    midnight (22:00-02:00 is two ranges)."""
+    if from_time is None and to_time is None:
+        return None
+    low, high = from_time or "00:00", to_time or "23:59"
+    if low <= high:
+        return [(low, high)]
+    return [(low, "23:59"), ("00:00", high)]

@@ -30,6 +30,7 @@ from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import Id
 from chalicelib.core.pagination import PageQuery
 from chalicelib.core.schema import Day, Patch, Schema
+from chalicelib.selling.ticket_rules import TicketTypeName, full_table
 
 if TYPE_CHECKING:
     from chalicelib.catalog.models import Area, Cinema, Genre, Hall, Movie, Showtime
@@ -332,10 +333,18 @@ class ShowtimeOut(Schema):
     ends_at: Timestamp = Field(description="The film plus the cleaning after it.")
     format: Format
     language: str
-    prices: dict[SeatType, int]
+    prices: dict[SeatType, int] = Field(description="Adult tickets, per seat type.")
+    ticket_prices: dict[TicketTypeName, dict[SeatType, int]] = Field(
+        description="Ticket type -> seat type -> price; adult is ``prices``."
+    )
     currency: str
     sales_open: bool
     seat_count: int
+    seats_left: int = Field(
+        description="Free seats (neither held, sold nor blocked), from counters kept in the "
+        "seat transactions; a lapsed hold counts until it is swept (under a minute)."
+    )
+    sold_out: bool = Field(description="No seat left.")
     cancelled_at: Timestamp | None = Field(
         default=None, description="Staff cancelled it: nothing sells, its orders are refunded."
     )
@@ -353,11 +362,26 @@ class CancellationProgress(Schema):
     orders_done: int
 
 
+#: a local time of day, "HH:MM" (24 h)
+TimeOfDay = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
 class ShowtimeQuery(PageQuery):
     movie: Id | None = None
     cinema: Id | None = None
     city: Id | None = None
-    date: Day | None = Field(default=None, description="A local day; today without filters.")
+    date: Day | None = Field(
+        default=None, description="A local day (the rest of it); none: from now on."
+    )
+    format: Format | None = None
+    language: str | None = Field(default=None, min_length=1, max_length=50)
+    from_time: TimeOfDay | None = Field(
+        default=None,
+        description="Starting at this local time or later (to_time before it: "
+        "the range spans midnight).",
+    )
+    to_time: TimeOfDay | None = Field(default=None, description="...and at this time or earlier.")
+    available_only: bool = Field(default=False, description="Leave sold-out showtimes out.")
 
 
 class BusyHall(Schema):
@@ -480,7 +504,9 @@ def hall_out(hall: Hall) -> HallOut:
     )
 
 
-def showtime_out(showtime: Showtime) -> ShowtimeOut:
+def showtime_out(showtime: Showtime, seats_left: int) -> ShowtimeOut:
+    """``seats_left`` from the showtime's counters (``chalicelib.boxoffice.counters``)."""
+    prices = {k: int(v) for k, v in showtime.prices.as_dict().items()}
     return ShowtimeOut(
         showtime_id=showtime.showtime_id,
         movie_id=showtime.movie_id,
@@ -491,10 +517,13 @@ def showtime_out(showtime: Showtime) -> ShowtimeOut:
         ends_at=showtime.ends_at,
         format=showtime.format,  # type: ignore[arg-type]  # written from Format only
         language=showtime.language,
-        prices={k: int(v) for k, v in showtime.prices.as_dict().items()},
+        prices=prices,
+        ticket_prices=full_table(prices, showtime.ticket_prices or {}),  # type: ignore[arg-type]
         currency=showtime.currency,
         sales_open=bool(showtime.sales_open),
         seat_count=int(showtime.seat_count),
+        seats_left=seats_left,
+        sold_out=seats_left == 0,
         cancelled_at=showtime.cancelled_at,
         cancel_reason=showtime.cancel_reason,
     )

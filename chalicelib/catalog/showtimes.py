@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 from pynamodb.expressions.condition import Condition
 
+from chalicelib.boxoffice import counters
 from chalicelib.catalog.cinemas import get_hall, hall_seats, live_cinema
-from chalicelib.catalog.models import HallSchedule, Movie, Showtime
+from chalicelib.catalog.models import LISTED, HallSchedule, Movie, Showtime
 from chalicelib.catalog.rules import (
     SeatSpec,
     find_overlap,
@@ -60,11 +61,21 @@ def get_showtime(showtime_id: str) -> Showtime:
 
 
 def showtime_detail(showtime_id: str) -> ShowtimeOut:
-    return showtime_out(get_showtime(showtime_id))
+    return _out(get_showtime(showtime_id))
+
+
+def _out(showtime: Showtime) -> ShowtimeOut:
+    """The showtime with its seats left, read from its counters (strongly consistent)."""
+    return showtime_out(showtime, counters.seats_left(showtime.showtime_id))
 
 
 def local_day(at: datetime) -> str:
     return at.astimezone(ZoneInfo(get_settings().cinema_timezone)).date().isoformat()
+
+
+def local_time(at: datetime) -> str:
+    """ "HH:MM" where the cinemas are: what the time-of-day filter compares."""
+    return at.astimezone(ZoneInfo(get_settings().cinema_timezone)).strftime("%H:%M")
 
 
 @dataclass
@@ -172,6 +183,8 @@ def create_showtime(body: ShowtimeIn) -> Scheduled:
         starts_at=starts_at,
         ends_at=ends_at,
         day=local_day(starts_at),
+        local_time=local_time(starts_at),
+        listed=LISTED,
         format=body.format,
         language=body.language,
         prices=dict(body.prices),
@@ -182,7 +195,7 @@ def create_showtime(body: ShowtimeIn) -> Scheduled:
         updated_at=now,
     )
     _schedule(showtime, previous=None, is_new=True)
-    return Scheduled(showtime_out(showtime), seats)
+    return Scheduled(showtime_out(showtime, len(seats)), seats)
 
 
 def _save_fields(showtime: Showtime) -> None:
@@ -229,7 +242,7 @@ def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
     starts_at = changes.get("starts_at", showtime.starts_at)
     if starts_at == showtime.starts_at:
         _save_fields(showtime)
-        return showtime_out(showtime)
+        return _out(showtime)
     if starts_at <= clock.now():
         raise ValidationFailed.single("starts_at", "must be in the future")
     previous = _Slot(
@@ -239,8 +252,9 @@ def update_showtime(showtime_id: str, body: ShowtimePatch) -> ShowtimeOut:
     showtime.starts_at = starts_at.astimezone(showtime.starts_at.tzinfo).replace(microsecond=0)
     showtime.ends_at = showtime.starts_at + length
     showtime.day = local_day(showtime.starts_at)
+    showtime.local_time = local_time(showtime.starts_at)
     _schedule(showtime, previous=previous, is_new=False)
-    return showtime_out(showtime)
+    return _out(showtime)
 
 
 def schedule_of(hall_id: str, day: str) -> dict[str, list[int]]:

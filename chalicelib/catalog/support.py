@@ -43,6 +43,7 @@ def withdraw_future_showtimes(index: Any, key: str) -> int:
         showtime.update(
             actions=[
                 Showtime.withdrawn.set(True),
+                Showtime.listed.remove(),
                 Showtime.sales_open.set(False),
                 Showtime.updated_at.set(clock.now()),
                 Showtime.version.add(1),

@@ -13,7 +13,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    KeysOnlyProjection,
+    LocalSecondaryIndex,
+)
 from pynamodb.models import Model
 
 from chalicelib.core.dynamo import register_table, table_meta
@@ -40,6 +45,17 @@ class WantsByTime(LocalSecondaryIndex["Want"]):
     wanted_at = UnicodeAttribute(range_key=True)
 
 
+class WantsByMovie(GlobalSecondaryIndex["Want"]):
+    """Who wants to see a movie (the on-sale reminder)."""
+
+    class Meta:
+        index_name = "by-movie"
+        projection = KeysOnlyProjection()
+
+    movie_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+
+
 @register_table
 class Want(Model):
     """A user's want-to-see mark on a movie."""
@@ -50,6 +66,7 @@ class Want(Model):
     movie_id = UnicodeAttribute(range_key=True)
     wanted_at = UnicodeAttribute()  # sortable timestamp (see ``sort_stamp``)
     by_time = WantsByTime()
+    by_movie = WantsByMovie()
 
 
 class RootsByMovie(GlobalSecondaryIndex["Comment"]):

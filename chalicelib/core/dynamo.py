@@ -31,6 +31,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "chalicelib.booking.models",
     "chalicelib.catalog.models",
     "chalicelib.community.models",
+    "chalicelib.selling.models",
     "chalicelib.boxoffice.models",
 )
 

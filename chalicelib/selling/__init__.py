@@ -1,0 +1,1 @@
+"""Selling: voucher codes, ticket types, waiting lists and reminders."""
