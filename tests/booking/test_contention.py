@@ -56,6 +56,17 @@ def stranded_rule(
     reset_settings()
 
 
+@pytest.fixture
+def no_stranded_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Rule off, for races that are about something else (counters, vouchers): every
+    choice reaches the transaction."""
+    monkeypatch.setenv("STRANDED_SEAT_RULE", "false")
+    reset_settings()
+    yield
+    monkeypatch.undo()
+    reset_settings()
+
+
 def lone_free_seats(states: dict[str, str]) -> list[str]:
     """Free seats of a one-block row with no free neighbour and a taken one beside them."""
     ids = sorted(states)
