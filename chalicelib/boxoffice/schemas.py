@@ -16,6 +16,7 @@ from chalicelib.core import clock
 from chalicelib.core.clock import Timestamp
 from chalicelib.core.ids import Id
 from chalicelib.core.schema import Day, Schema
+from chalicelib.selling.ticket_rules import ADULT, TicketTypeName
 
 
 class Body(Schema):
@@ -46,6 +47,7 @@ class StaffTicketOut(Schema):
     order_id: str
     seat_id: str
     showtime_id: str
+    ticket_type: TicketTypeName = Field(description="A student or senior: ask for the card.")
     code: str
     status: Literal["valid", "used", "void"]
     used_at: Timestamp | None
@@ -58,6 +60,7 @@ def staff_ticket(ticket: Ticket) -> StaffTicketOut:
         order_id=ticket.order_id,
         seat_id=ticket.seat_id,
         showtime_id=ticket.showtime_id,
+        ticket_type=ticket.ticket_type or ADULT,  # type: ignore[arg-type]  # a TicketTypeName
         code=ticket_code(ticket.order_id, ticket.seat_id, ticket.showtime_id),
         status=ticket.status,  # type: ignore[arg-type]
         used_at=ticket.used_at,

@@ -15,6 +15,7 @@ from chalicelib.boxoffice import counters
 from chalicelib.core import clock
 from chalicelib.core.errors import AppError
 from chalicelib.selling.ticket_types import set_ticket_prices
+from chalicelib.selling.ticket_types import showtime as ticket_showtime
 from tests.booking.support import PRICES, hall_layout, make_showtime
 from tests.booking.test_contention import no_stranded_rule
 from tests.catalog import factories as make
@@ -42,7 +43,7 @@ def test_lists_and_detail_say_how_many_seats_are_left_and_hide_sold_out(api: Any
     available = api.get(f"/showtimes?city={city}&available_only=true").json["items"]
     assert [s["showtime_id"] for s in available] == [other]
     assert api.get("/showtimes?available_only=maybe").status == 422
-    orders.end_pending(held[0]["order"]["order_id"], OrderStatus.CANCELLED, "cancelled")
+    orders.end_pending(held[0].order.order_id, OrderStatus.CANCELLED, "cancelled")
     assert api.get(f"/showtimes/{full}").json["seats_left"] == 4
     ids = {s["showtime_id"] for s in api.get("/showtimes?available_only=true").json["items"]}
     assert ids == {full, other}
@@ -61,7 +62,7 @@ def test_counters_match_the_seat_items_after_a_randomised_run(
 ) -> None:
     show = make_showtime(seats=hall_layout(rows="ABC", cols=8))
     make_voucher("RUN", max_usages=1000, max_usages_per_user=1000, value=500)
-    set_ticket_prices(show.showtime_id, {"child": {t: 2000 for t in PRICES}})
+    set_ticket_prices(ticket_showtime(show.showtime_id), {"child": {t: 2000 for t in PRICES}})
     seat_ids = [s.seat_id for s in hall_layout(rows="ABC", cols=8)]
     rng = random.Random(2026)
     pending: list[str] = []
@@ -80,7 +81,7 @@ def test_counters_match_the_seat_items_after_a_randomised_run(
                     voucher_code="RUN" if rng.random() < 0.3 else None,
                     ticket_types=kinds,
                 )
-                pending.append(placed["order"]["order_id"])
+                pending.append(placed.order.order_id)
             elif action == "pay" and pending:
                 order_id = pending.pop(rng.randrange(len(pending)))
                 orders.pay(orders.load(order_id), clock.now())

@@ -106,7 +106,7 @@ def test_ticket_holders_who_opted_in_get_their_codes_two_hours_before(
         ("cai", ["C01", "C02"]),
     ):
         placed = service.place_order(user_id, show, seats, None)
-        paid[user_id] = placed["order"]["order_id"]
+        paid[user_id] = placed.order.order_id
         if user_id != "cai":  # cai never pays
             orders.pay(orders.load(paid[user_id]), clock.now())
     assert send_reminders(clock.now()) == 0  # three hours ahead
@@ -114,7 +114,7 @@ def test_ticket_holders_who_opted_in_get_their_codes_two_hours_before(
     assert sweeper.run_sweeps(clock.now())["chalicelib.selling.reminders:send_reminders"] == 1
     mails = queued("showtime_reminder")
     assert [m["to"] for m in mails] == ["ann@example.com"]
-    codes = [t["code"] for t in service.order_tickets(paid["ann"], _principal("ann"))]
+    codes = [t.code for t in service.order_tickets(paid["ann"], _principal("ann"))]
     assert len(codes) == 2 and all(code in mails[0]["text"] for code in codes)
     frozen_clock.advance(minutes=30)
     assert send_reminders(clock.now()) == 0

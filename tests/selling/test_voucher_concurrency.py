@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.booking import orders, service
 from chalicelib.booking.rules import OrderStatus
+from chalicelib.booking.schemas import PlacedOrder
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.selling.models import Voucher, VoucherUse
 from tests.booking.support import hall_layout, make_showtime
@@ -31,21 +32,21 @@ def test_fifty_concurrent_orders_on_a_code_allowing_ten_redeem_it_exactly_ten_ti
         )
 
     results = race([order(i) for i in range(ORDERS)])
-    placed = [r["order"] for r in results if isinstance(r, dict)]
+    placed = [r.order for r in results if isinstance(r, PlacedOrder)]
     refused = [r for r in results if isinstance(r, Conflict | ValidationFailed)]
     assert len(placed) == 10, results
     assert len(refused) == ORDERS - 10, [r for r in results if r not in placed]
-    assert all(o["voucher_code"] == "TEN" and o["discount"] == 1000 for o in placed)
+    assert all(o.voucher_code == "TEN" and o.discount == 1000 for o in placed)
     assert Voucher.get("TEN").used == 10
-    winners = {o["user_id"] for o in placed}
+    winners = {o.user_id for o in placed}
     assert {u.user_id for u in VoucherUse.query("TEN") if u.uses == 1} == winners
 
     # three winners cancel: exactly three redemptions come back, and exactly three of
     # twenty new racers get them
     for gone in placed[:3]:
-        orders.end_pending(gone["order_id"], OrderStatus.CANCELLED, "cancelled")
+        orders.end_pending(gone.order_id, OrderStatus.CANCELLED, "cancelled")
     assert Voucher.get("TEN").used == 7
-    taken = {s for o in placed for s in o["seat_ids"]}
+    taken = {s for o in placed for s in o.seat_ids}
     free = [s for s in seats if s not in taken][:20]
     again = race(
         [
@@ -57,7 +58,7 @@ def test_fifty_concurrent_orders_on_a_code_allowing_ten_redeem_it_exactly_ten_ti
             for i in range(20)
         ]
     )
-    assert len([r for r in again if isinstance(r, dict)]) == 3
+    assert len([r for r in again if isinstance(r, PlacedOrder)]) == 3
     assert Voucher.get("TEN").used == 10
 
 
@@ -72,5 +73,5 @@ def test_one_user_racing_orders_gets_only_their_own_allowance() -> None:
         )
 
     results = race([order(i) for i in range(5)])
-    assert len([r for r in results if isinstance(r, dict)]) == 2
+    assert len([r for r in results if isinstance(r, PlacedOrder)]) == 2
     assert VoucherUse.get("TWO", "ann").uses == 2 and Voucher.get("TWO").used == 2

@@ -68,7 +68,7 @@ def test_voucher_input_is_checked(api: Any) -> None:
     unknown = api.as_user(staff).post(
         "/vouchers", json={**base, "scope": "movie", "scope_id": "nope"}
     )
-    assert unknown.status == 422 and unknown.json["errors"][0]["field"] == "scope_id"
+    assert unknown.status == 404 and unknown.json["errors"][0]["field"] == "scope_id"
     assert list(Voucher.scan()) == []
 
 
@@ -155,9 +155,11 @@ def test_an_order_redeems_the_voucher_and_refuses_a_coupon_besides(api: Any) -> 
         valid_from=clock.now() - timedelta(days=2),
     )
     refused = place(api, token, show.showtime_id, ["B01"], voucher_code=expired)
-    assert refused.status == 422 and "expired" in refused.json["errors"][0]["message"]
+    assert refused.status == 409 and "expired" in refused.json["detail"]
     out_of_scope = make_voucher("MOVIE", scope="movie", scope_id=make_showtime().movie_id)
-    assert place(api, token, show.showtime_id, ["B01"], voucher_code=out_of_scope).status == 422
+    assert place(api, token, show.showtime_id, ["B01"], voucher_code=out_of_scope).status == 409
+    unknown = place(api, token, show.showtime_id, ["B01"], voucher_code="NOPE")
+    assert unknown.status == 404 and unknown.json["errors"][0]["field"] == "voucher_code"
     assert Voucher.get("TENOFF").used == 1
 
 
@@ -168,7 +170,7 @@ def test_a_user_redeems_a_code_at_most_as_often_as_it_allows(api: Any) -> None:
     for seat in ("A01", "B01"):
         assert place(api, token, show.showtime_id, [seat], voucher_code="TWICE").status == 201
     third = place(api, token, show.showtime_id, ["C01"], voucher_code="TWICE")
-    assert third.status == 422
+    assert third.status == 409
     _, other = user_token()
     assert place(api, other, show.showtime_id, ["D01"], voucher_code="TWICE").status == 201
     assert Voucher.get("TWICE").used == 3
@@ -182,7 +184,7 @@ def test_cancelled_and_expired_orders_give_their_redemption_back(
     make_voucher("ONE", max_usages=1, max_usages_per_user=1)
     first = place(api, token, show.showtime_id, ["A01"], voucher_code="ONE").json["order"]
     _, other = user_token()
-    assert place(api, other, show.showtime_id, ["B01"], voucher_code="ONE").status == 422
+    assert place(api, other, show.showtime_id, ["B01"], voucher_code="ONE").status == 409
     cancelled = api.as_user(token).post(f"/orders/{first['order_id']}/cancel")
     assert cancelled.status == 200, cancelled.text
     assert Voucher.get("ONE").used == 0 and VoucherUse.get("ONE", user_id).uses == 0
