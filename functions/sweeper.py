@@ -35,6 +35,8 @@ TASKS: tuple[str, ...] = (
     "chalicelib.catalog.movies:refresh_movie_statuses",
     # not a tidy-up: the selling area's reminder e-mails ride on the same schedule
     "chalicelib.selling.reminders:send_reminders",
+    # waiting lists: lapsed offers end, their seats go to the next entries
+    "chalicelib.selling.waitlist:sweep_waitlists",
 )
 #: Tasks that scan whole tables run on the daily schedule only: DynamoDB TTL removes the
 #: same items anyway, and a scan every minute would read those tables 1,440 times a day.

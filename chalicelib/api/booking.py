@@ -45,14 +45,15 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.pagination import Page, PageQuery
 from chalicelib.core.roles import Role
+from chalicelib.selling.waitlist import OfferClosed
 
 bp = Blueprint(__name__)
 TAGS = ("booking",)
 POST = ("POST",)
 
-#: what choosing seats can answer: unknown showtime (404), taken or stranded seats, sales
-#: closed (409)
-CHOOSING = (UnknownReference, SeatsUnavailable, StrandedSeats, Conflict)
+#: what choosing seats can answer: unknown showtime (404), taken or stranded seats, a
+#: waiting-list offer closed, sales closed (409)
+CHOOSING = (UnknownReference, SeatsUnavailable, StrandedSeats, OfferClosed, Conflict)
 
 
 def _on_order(operation: str) -> Link:
@@ -84,6 +85,7 @@ def quote_order(body: OrderRequest, principal: Principal) -> QuoteOut:
         body.coupon_id,
         body.voucher_code,
         body.ticket_types,
+        body.waitlist_offer,
     )
 
 

@@ -12,17 +12,21 @@ from chalicelib.boxoffice.staff import NotStaff, OtherCinema
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, NotFound, UnknownReference
 from chalicelib.core.roles import Role
-from chalicelib.selling import ticket_types, vouchers
+from chalicelib.selling import ticket_types, vouchers, waitlist
 from chalicelib.selling.schemas import (
     TicketPricesOut,
     TicketPricesRequest,
     VoucherCheckOut,
     VoucherRequest,
     VouchersCreated,
+    WaitlistEntryOut,
+    WaitlistRequest,
     ticket_prices_out,
     voucher_check_out,
     voucher_out,
+    waitlist_entry_out,
 )
+from chalicelib.selling.waitlist import AlreadyWaiting, NotSoldOut
 
 bp = Blueprint(__name__)
 TAGS = ("selling",)
@@ -113,3 +117,48 @@ def set_ticket_prices(
     return ticket_prices_out(
         showtime.showtime_id, showtime.currency, ticket_types.price_table(showtime)
     )
+
+
+@route(
+    bp,
+    "/showtimes/{showtime_id}/waitlist",
+    methods=("POST",),
+    body=WaitlistRequest,
+    response=WaitlistEntryOut,
+    status=201,
+    auth=Role.USER,
+    errors=(NotFound, NotSoldOut, AlreadyWaiting, Conflict),
+    tags=TAGS,
+)
+def join_waitlist(showtime_id: str, body: WaitlistRequest, principal: Principal) -> Reply:
+    """Join a sold-out showtime's waiting list for ``seats`` seats (one entry per user).
+    When seats free up, entries are served in the order they joined: an offer holds the
+    seats for you alone for 15 minutes and is e-mailed with its link. 409 ``not-sold-out``
+    while seats are on sale, ``already-waiting`` on a second join."""
+    entry = waitlist.join(showtime_id, principal.user_id, body.seats)
+    return Reply(
+        waitlist_entry_out(entry, waitlist.offer_token(entry)),
+        headers={"Location": "/me/waitlist"},
+    )
+
+
+@route(
+    bp,
+    "/showtimes/{showtime_id}/waitlist",
+    methods=("DELETE",),
+    status=204,
+    auth=Role.USER,
+    errors=(NotFound, Conflict),
+    tags=TAGS,
+)
+def leave_waitlist(showtime_id: str, principal: Principal) -> None:
+    """Leave the list; seats offered to you go to the next entries."""
+    waitlist.leave(showtime_id, principal.user_id)
+
+
+@route(bp, "/me/waitlist", response=list[WaitlistEntryOut], auth=Role.USER, tags=TAGS)
+def my_waitlist(principal: Principal) -> list[WaitlistEntryOut]:
+    """My waiting-list entries, newest first, each with its live offer."""
+    return [
+        waitlist_entry_out(e, waitlist.offer_token(e)) for e in waitlist.mine(principal.user_id)
+    ]

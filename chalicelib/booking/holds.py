@@ -132,9 +132,21 @@ def free_or_expired(now_epoch: int) -> Condition:
 
 
 def add_hold(
-    tx: Transaction, showtime_id: str, seat_id: str, order_id: str, until: int, now_epoch: int
+    tx: Transaction,
+    showtime_id: str,
+    seat_id: str,
+    order_id: str,
+    until: int,
+    now_epoch: int,
+    taking_over: str | None = None,
 ) -> None:
+    """Hold the seat for ``order_id``: it must be free or its hold lapsed, or (with
+    ``taking_over``) still held by that owner (a waiting-list offer handing its seats to
+    the order placed with it)."""
     seat = Seat(showtime_id, seat_id)
+    takeable = free_or_expired(now_epoch)
+    if taking_over is not None:
+        takeable |= (Seat.status == SeatStatus.HELD) & (Seat.order_id == taking_over)
     tx.update(
         seat_label(seat_id),
         seat,
@@ -144,7 +156,7 @@ def add_hold(
             Seat.hold_expires_at.set(until),
             Seat.version.add(1),
         ],
-        condition=Seat.seat_id.exists() & free_or_expired(now_epoch),
+        condition=Seat.seat_id.exists() & takeable,
     )
 
 

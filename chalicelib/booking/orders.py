@@ -26,7 +26,7 @@ from chalicelib.core import clock
 from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
 from chalicelib.core.errors import Conflict
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
-from chalicelib.selling import vouchers
+from chalicelib.selling import vouchers, waitlist
 from chalicelib.selling.ticket_rules import ADULT
 
 #: a transition retried after re-reading, when a lapsed seat changed hands meanwhile
@@ -102,9 +102,10 @@ def end_pending(
             vouchers.add_return(tx, order.voucher_code, order.user_id)
         try:
             tx.commit()
-            return load(order_id)
         except (ConditionFailed, TransactionContended):
             continue  # the order or a lapsed seat changed meanwhile: read again
+        waitlist.seats_freed(order.showtime_id)
+        return load(order_id)
     raise Conflict("The order changed while it was being updated; try again.")
 
 
@@ -231,7 +232,9 @@ def refund(
             also(tx, order)
         try:
             tx.commit()
-            return load(order_id)
         except (ConditionFailed, TransactionContended):
             continue
+        if released:
+            waitlist.seats_freed(order.showtime_id)
+        return load(order_id)
     raise Conflict("The order changed while it was being refunded; try again.")

@@ -54,6 +54,13 @@ class OrderRequest(Body):
     ticket_types: dict[SeatId, TicketTypeName] | None = Field(
         default=None, max_length=50, description="Seat id -> ticket type; unnamed seats: adult."
     )
+    waitlist_offer: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=512,
+        description="The token of your waiting-list offer (its e-mail's link, or "
+        "GET /me/waitlist): the order takes exactly the offered seats.",
+    )
 
 
 class OrderHeaders(Schema):

@@ -61,7 +61,7 @@ from chalicelib.core.idempotency import persistence_layer
 from chalicelib.core.observability import logger
 from chalicelib.core.pagination import Page, PageQuery, paginate
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
-from chalicelib.selling import vouchers
+from chalicelib.selling import vouchers, waitlist
 from chalicelib.selling.ticket_rules import ADULT, chosen_types, full_table, typed_lines
 from chalicelib.selling.voucher_rules import OrderFacts, normalise_code
 
@@ -83,6 +83,7 @@ class Decision:
     terms: SaleTerms
     priced: Quote
     decisive: list[SeatState] = field(default_factory=list)
+    offer: waitlist.OfferClaim | None = None  # the waiting-list offer whose seats it takes
 
 
 def _decide(
@@ -94,11 +95,13 @@ def _decide(
     hold: bool,
     voucher_code: str | None = None,
     ticket_types: Mapping[str, str] | None = None,
+    waitlist_offer: str | None = None,
 ) -> Decision:
     """Check every rule an order must pass and price it on the server. With ``hold`` the
     seats must be free now and the coupon or voucher usable; a quote only reports their
     problem. One coupon or one voucher per order, never both; each seat priced by its
-    ticket type (adult unless named).
+    ticket type (adult unless named). With ``waitlist_offer`` the seats are exactly the
+    offer's, which holds them for this user: no stranded-seat rule (the list chose them).
 
     Reads no more than the chosen seats and their neighbours (none when the stranded-seat
     rule is off and nothing is held); a hold takes the showtime's terms from the
@@ -122,7 +125,10 @@ def _decide(
     if refusal is not None:
         raise refusal
     decisive: list[SeatState] = []
-    if settings.stranded_seat_rule:
+    offer = None
+    if waitlist_offer is not None:
+        offer = waitlist.claim(waitlist_offer, user_id, showtime_id, seat_ids)
+    elif settings.stranded_seat_rule:
         now_epoch = int(now.timestamp())
         nearby_ids = plan.nearby(seat_ids)
         states = holds.read_seats(showtime_id, [*seat_ids, *nearby_ids])
@@ -149,7 +155,7 @@ def _decide(
             raise UnknownReference("voucher_code", vouchers.NO_SUCH_CODE)
         if hold and priced.voucher_problem:
             raise Conflict(f"The voucher cannot be used: {priced.voucher_problem}.")
-    return Decision(terms, priced, decisive)
+    return Decision(terms, priced, decisive, offer)
 
 
 def _terms_refusal(terms: SaleTerms, seat_types: set[str], now: datetime) -> Conflict | None:
@@ -172,6 +178,7 @@ def price_order(
     hold: bool,
     voucher_code: str | None = None,
     ticket_types: Mapping[str, str] | None = None,
+    waitlist_offer: str | None = None,
 ) -> tuple[SaleTerms, Quote]:
     decision = _decide(
         user_id,
@@ -181,6 +188,7 @@ def price_order(
         hold=hold,
         voucher_code=voucher_code,
         ticket_types=ticket_types,
+        waitlist_offer=waitlist_offer,
     )
     return decision.terms, decision.priced
 
@@ -209,6 +217,7 @@ def get_quote(
     coupon_id: str | None,
     voucher_code: str | None = None,
     ticket_types: Mapping[str, str] | None = None,
+    waitlist_offer: str | None = None,
 ) -> QuoteOut:
     _, priced = price_order(
         user_id,
@@ -218,6 +227,7 @@ def get_quote(
         hold=False,
         voucher_code=voucher_code,
         ticket_types=ticket_types,
+        waitlist_offer=waitlist_offer,
     )
     return quote_out(priced)
 
@@ -230,6 +240,7 @@ def hold_order(
     order_id: str | None = None,
     voucher_code: str | None = None,
     ticket_types: Mapping[str, str] | None = None,
+    waitlist_offer: str | None = None,
 ) -> Order:
     """Decide the order on a read, then hold every seat, use the coupon and write the
     pending order in ONE transaction that also checks what the decision rested on (the
@@ -245,6 +256,7 @@ def hold_order(
             hold=True,
             voucher_code=voucher_code,
             ticket_types=ticket_types,
+            waitlist_offer=waitlist_offer,
         )
         try:
             return _hold(
@@ -254,6 +266,7 @@ def hold_order(
                 decision.priced,
                 decisive=decision.decisive,
                 order_id=order_id,
+                offer=decision.offer,
             )
         except _Outdated as outdated:
             if outdated.showtime:
@@ -269,6 +282,7 @@ def place_order(
     order_id: str | None = None,
     voucher_code: str | None = None,
     ticket_types: Mapping[str, str] | None = None,
+    waitlist_offer: str | None = None,
 ) -> PlacedOrder:
     """``hold_order``, then ask Stripe for a PaymentIntent (never before the seats are
     held: a slow Stripe must not keep seats undecided).
@@ -286,6 +300,7 @@ def place_order(
             order_id=order_id,
             voucher_code=voucher_code,
             ticket_types=ticket_types,
+            waitlist_offer=waitlist_offer,
         )
     elif (
         order.user_id,
@@ -346,6 +361,7 @@ def _hold(
     *,
     decisive: Sequence[SeatState] = (),
     order_id: str | None = None,
+    offer: waitlist.OfferClaim | None = None,
 ) -> Order:
     """The hold transaction. The order number is claimed in it too; on the (rare) collision
     of the random part, a fresh number is drawn and the whole transaction tried again."""
@@ -383,11 +399,19 @@ def _hold(
             condition=OrderNumber.number.does_not_exist(),
         )
         showtimes.add_unchanged(tx, showtime)
+        taking_over = offer.hold_id if offer else None
         for seat_id in seat_ids:
-            holds.add_hold(tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch)
+            holds.add_hold(
+                tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch, taking_over
+            )
         for seat in decisive:
             holds.add_unchanged(tx, showtime.showtime_id, seat)
-        counters.add(tx, showtime.showtime_id, held=len(seat_ids))
+        # seats taken over from an offer were counted held by it already
+        counters.add(
+            tx, showtime.showtime_id, held=len(seat_ids) - len(offer.seat_ids if offer else ())
+        )
+        if offer is not None:
+            waitlist.add_accept(tx, offer, order.order_id, now_epoch)
         if priced.coupon_id:
             holds.add_coupon_use(tx, user_id, priced.coupon_id, order.order_id, now_epoch)
         if priced.voucher_code:
@@ -411,6 +435,8 @@ def _hold(
                 vouchers.VOUCHER_USE,
             }:
                 raise Conflict("The voucher is used up or no longer valid.") from failed
+            if waitlist.ENTRY in failed.labels:
+                raise waitlist.OfferClosed("The waiting-list offer is no longer open.") from failed
             moved = holds.labelled_seats(failed.labels, holds.nearby_label)
             if showtimes.SHOWTIME in failed.labels or moved:
                 raise _Outdated(showtime=showtimes.SHOWTIME in failed.labels) from failed
@@ -457,6 +483,7 @@ def place_order_once(
             order_id=idempotent_order_id(call["key"]),
             voucher_code=body.get("voucher_code"),
             ticket_types=body.get("ticket_types"),
+            waitlist_offer=body.get("waitlist_offer"),
         )
         return placed.model_dump(mode="json")  # what the idempotency record stores
 

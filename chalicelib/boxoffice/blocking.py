@@ -24,6 +24,7 @@ from chalicelib.core.dynamo import get_or_404
 from chalicelib.core.errors import Conflict, UnknownReference, ValidationFailed
 from chalicelib.core.schema import Schema
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
+from chalicelib.selling import waitlist
 
 #: seats per request: one transaction holds them all, plus the counter item
 MAX_SEATS = 90
@@ -127,6 +128,8 @@ def unblock_seats(showtime_id: str, seat_ids: list[str]) -> BlockResult:
         tx.commit()
     except (ConditionFailed, TransactionContended) as failed:
         raise Conflict("The seats changed meanwhile; try again.") from failed
+    if wanted:
+        waitlist.seats_freed(showtime_id)
     return BlockResult(showtime_id, wanted, [x for x in seat_ids if x not in wanted])
 
 

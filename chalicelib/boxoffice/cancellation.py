@@ -37,6 +37,7 @@ from chalicelib.core.dynamo import conditionally, get_or_none
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
+from chalicelib.selling.waitlist_rules import OFFER_HOLD_PREFIX
 
 #: how long one settlement's claim to refund an order lasts
 REFUND_LEASE_SECONDS = 120
@@ -106,7 +107,10 @@ def scan(showtime_id: str) -> int:
         {
             seat.order_id
             for seat in Seat.query(showtime_id, consistent_read=True)
-            if seat.order_id and seat.status in (SeatStatus.HELD, SeatStatus.SOLD)
+            if seat.order_id
+            and seat.status in (SeatStatus.HELD, SeatStatus.SOLD)
+            # a waiting-list offer is no order: it lapses, and the list stops offering
+            and not seat.order_id.startswith(OFFER_HOLD_PREFIX)
         }
     )
     # False: already counted by an earlier run of this job

@@ -28,6 +28,7 @@ from chalicelib.boxoffice.schemas import RefundOut, staff_order
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, UnknownReference
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
+from chalicelib.selling import waitlist
 
 #: how long one refund's claim on an order lasts (a Stripe refund takes seconds)
 REFUND_LEASE_SECONDS = 120
@@ -175,6 +176,7 @@ def refund_tickets(
         raise Conflict(
             "The order or its tickets changed meanwhile; nothing more was refunded.",
         ) from failed
+    waitlist.seats_freed(order.showtime_id)
     current = orders.load(order.order_id)
     notices.refunded(current, amount, reason, seat_ids)
     return RefundOut(

@@ -3,6 +3,7 @@ one function per answer that builds it (``*_out``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
@@ -14,7 +15,7 @@ from chalicelib.core.schema import Schema
 from chalicelib.selling.ticket_rules import TicketTypeName
 
 if TYPE_CHECKING:
-    from chalicelib.selling.models import Voucher
+    from chalicelib.selling.models import Voucher, WaitlistEntry
 
 ScopeName = Literal["all", "movie", "cinema", "showtime"]
 PriceModeName = Literal["amount_off", "percent_off", "set_price"]
@@ -151,4 +152,47 @@ def ticket_prices_out(
         currency=currency,
         ticket_types=list(table),  # type: ignore[arg-type]  # keys from TICKET_TYPES
         prices=table,  # type: ignore[arg-type]
+    )
+
+
+# --- waiting lists ----------------------------------------------------------------------
+
+
+class WaitlistRequest(Body):
+    seats: int = Field(ge=1, le=6, description="How many seats you want (at most one order's).")
+
+
+class WaitlistOfferOut(Schema):
+    """Seats held for you alone until ``expires_at``: order them with ``token`` as
+    ``waitlist_offer`` and exactly these ``seat_ids``."""
+
+    seat_ids: list[str]
+    expires_at: Timestamp
+    token: str
+
+
+class WaitlistEntryOut(Schema):
+    showtime_id: str
+    seats: int
+    status: Literal["waiting", "offered", "accepted", "lapsed"]
+    joined_at: Timestamp
+    offer: WaitlistOfferOut | None = Field(description="The live offer, while there is one.")
+    order_id: str | None = Field(description="The order that took the offer.")
+
+
+def waitlist_entry_out(entry: WaitlistEntry, token: str | None) -> WaitlistEntryOut:
+    offer = None
+    if token is not None and entry.offer_expires_at is not None:
+        offer = WaitlistOfferOut(
+            seat_ids=[str(s) for s in entry.offer_seat_ids or []],
+            expires_at=datetime.fromtimestamp(int(entry.offer_expires_at), tz=UTC),
+            token=token,
+        )
+    return WaitlistEntryOut(
+        showtime_id=entry.showtime_id,
+        seats=int(entry.seats),
+        status=entry.status,  # type: ignore[arg-type]  # written from EntryStatus only
+        joined_at=entry.joined_at,
+        offer=offer,
+        order_id=entry.order_id,
     )
