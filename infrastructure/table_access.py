@@ -86,6 +86,7 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "verification-codes": RW,
         "voucher-uses": RW,
         "vouchers": TableAccess(indexes=("by_batch",)),
+        "waitlist": TableAccess(indexes=("by-user",)),
         "wants": TableAccess(indexes=("by-time",)),
     },
     # Sent-message records of Powertools' idempotency.
@@ -110,6 +111,8 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "areas": READ,
         "wants": TableAccess(write=False, indexes=("by-movie",)),
         "reminders-sent": RW,
+        # waiting lists: lapsed offers ended, freed seats offered (an expired order's too)
+        "waitlist": TableAccess(indexes=("by-state",)),
         # The accounts tidy-ups scan these four (once a day: see functions/sweeper.py).
         "verification-codes": TableAccess(scan=True),
         "refresh-tokens": TableAccess(scan=True),
@@ -127,6 +130,7 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "users": READ,
         "showtime-counters": RW,
         "showtimes": READ,
+        "waitlist": RW,  # the seats a settlement frees are offered to the waiting list
     },
     # Box-office jobs: a cancelled showtime's orders (found by its seats and the orders'
     # by-showtime index), each refunded or cancelled with its seats, tickets, coupon and

@@ -90,6 +90,7 @@ def place_order(
     pay: bool,
     webhook: bool = True,
     coupon: bool = False,
+    voucher: bool = False,
     showtime_id: str | None = None,
     at: str | None = None,
     buyer: str | None = None,
@@ -98,7 +99,7 @@ def place_order(
 ) -> dict[str, str]:
     """An order for seats 01 and 02 of ``row`` (A) of a new showtime (or of
     ``showtime_id``), placed at ``at`` (ISO 8601; now by default), with a coupon issued to
-    the buyer when ``coupon``; paid by card when ``pay`` and then confirmed by Stripe's
+    the buyer when ``coupon`` (a voucher code staff made when ``voucher``); paid by card when ``pay`` and then confirmed by Stripe's
     webhook unless that delivery is lost (``webhook=False``), else left pending (its hold
     runs out). ``buyer`` names a user to buy as instead of ``token``'s (signed in at
     ``at``); a new showtime is at ``cinema_id`` when given."""
@@ -116,6 +117,8 @@ def place_order(
         body: dict[str, Any] = {"showtime_id": showtime_id, "seat_ids": [f"{row}01", f"{row}02"]}
         if coupon:
             body["coupon_id"] = issue_coupon(expect(api(token).get("/me"), 200)["user_id"])
+        if voucher:
+            body["voucher_code"] = issue_voucher()
         placed = expect(
             api(token).post("/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}),
             201,
@@ -164,6 +167,31 @@ def issue_coupon(user_id: str) -> str:
         "user_ids": [user_id],
     }
     return str(expect(staff().post("/coupons", json=body), 201)["coupon_id"])
+
+
+def issue_voucher() -> str:
+    now = datetime.now(UTC)
+    body = {
+        "max_usages": 5,
+        "price_mode": "amount_off",
+        "value": 500,
+        "valid_from": (now - timedelta(days=1)).isoformat(),
+        "valid_until": (now + timedelta(days=7)).isoformat(),
+    }
+    return str(expect(staff().post("/vouchers", json=body), 201)["vouchers"][0]["code"])
+
+
+@step
+def list_for_sale(showtime_id: str) -> None:
+    """The showtime listed for sale in its city, whose area exists (as the catalogue's
+    writes and the seeded areas leave them): the sweeper's reminders then find it."""
+    from chalicelib.catalog.models import LISTED, Area, Showtime
+    from chalicelib.core.dynamo import get_or_none
+
+    showtime = Showtime.get(showtime_id)
+    showtime.update(actions=[Showtime.listed.set(LISTED)])
+    if get_or_none(Area, showtime.city_id) is None:
+        Area(showtime.city_id, name="Shanghai", level="city", kind="area").save()
 
 
 @step

@@ -257,18 +257,21 @@ def scenario(world: World) -> dict[str, Any]:
     orders = {
         "paid": place(pay=True),
         "pending": place(pay=False, coupon=True),
+        "pending_voucher": place(pay=False, voucher=True),
         "lost_webhook": place(pay=True, webhook=False),
         "seats_taken": place(pay=True, webhook=False, coupon=True),
+        "voucher_seats_taken": place(pay=True, webhook=False, voucher=True),
     }
-    # Once its hold is over, another order takes the seats of the unsettled paid one.
-    orders["taker"] = place(
-        pay=False,
-        showtime_id=orders["seats_taken"]["showtime_id"],
-        at=at(minutes=20),
-        buyer="user-bob",
-    )
-    # The reconciler sells the first and refunds the second (its coupon back).
+    # Once their holds are over, other orders take the seats of the unsettled paid ones.
+    for taken, buyer in (("seats_taken", "user-bob"), ("voucher_seats_taken", "user-cy")):
+        orders[f"taker_of_{taken}"] = place(
+            pay=False, showtime_id=orders[taken]["showtime_id"], at=at(minutes=20), buyer=buyer
+        )
+    # The reconciler sells the first and refunds the other two (coupon and voucher back;
+    # the seats each frees are offered to the showtime's waiting list).
     reconciled = reconciler.run("reconcile", at=at(minutes=25))
+    # On sale in a city that exists: the sweeper's reminders read it, its fans, its area.
+    api.run("list_for_sale", showtime_id=orders["paid"]["showtime_id"])
     # Paid, its webhook lost, and its hold over before the reconciler ran: the sweeper
     # cannot cancel the intent, so it settles the payment itself.
     orders["swept_payment"] = place(pay=True, webhook=False)
@@ -332,19 +335,22 @@ def test_every_function_runs_its_flows_under_its_role_without_a_refusal(
     assert scenario["status"] == {
         "paid": "paid",
         "pending": "expired",
+        "pending_voucher": "expired",  # its voucher back, by the sweeper
         "lost_webhook": "paid",  # by the reconciler
         "seats_taken": "expired",  # by the reconciler, refunded
-        "taker": "expired",
+        "voucher_seats_taken": "expired",  # by the reconciler, refunded
+        "taker_of_seats_taken": "expired",
+        "taker_of_voucher_seats_taken": "expired",
         "swept_payment": "paid",  # by the sweeper
     }
-    assert scenario["reconciled"] == 2
+    assert scenario["reconciled"] == 3
     # confirmations, the refund's notice, the cancellation's three, the summary
     assert scenario["mailed"] >= 8
     assert scenario["indexed"] >= 6
     for results in scenario["swept"].values():
         assert "failed" not in results.values(), scenario["swept"]
     minute = scenario["swept"]["minute"]
-    assert minute["chalicelib.booking.expiry:expire_pending_orders"] == 2
+    assert minute["chalicelib.booking.expiry:expire_pending_orders"] == 4
     assert minute["chalicelib.catalog.movies:refresh_movie_statuses"] >= 1
     bucket = world.replica.environment(function_name("api"))["MEDIA_BUCKET"]
     # The box office: the cancelled showtime's orders settled by the worker, exported by it
