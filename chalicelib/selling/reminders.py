@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import PutError
-
 from chalicelib.accounts.models import User
 from chalicelib.booking import orders, tickets
 from chalicelib.booking.models import Seat, SeatStatus
@@ -27,6 +25,7 @@ from chalicelib.booking.rules import OrderStatus
 from chalicelib.catalog.models import LISTED, Area, Movie, Showtime
 from chalicelib.community.models import Want
 from chalicelib.core import clock
+from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
 from chalicelib.core.email import EmailMessage, enqueue
 from chalicelib.core.observability import logger
 from chalicelib.selling.models import ReminderSent
@@ -39,15 +38,8 @@ KEPT = {"before": timedelta(days=30), "on-sale": timedelta(days=400)}
 
 def _claim(key: str, kind: str, now: datetime) -> bool:
     """Record that ``key`` is sent; ``False`` when it was already."""
-    try:
-        ReminderSent(key, sent_at=now, expires_at=now + KEPT[kind]).save(
-            condition=ReminderSent.key.does_not_exist()
-        )
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    record = ReminderSent(key, sent_at=now, expires_at=now + KEPT[kind])
+    return conditionally(lambda: record.save(condition=ReminderSent.key.does_not_exist()))
 
 
 def _was_sent(key: str) -> bool:
@@ -82,7 +74,7 @@ def remind_before_showtimes(now: datetime) -> int:
             if not users or not users[0].remind_before_showtime:
                 continue
             codes = [f"{t.seat_id} ({t.ticket_type}): {t.code}" for t in tickets.tickets_of(order)]
-            movie = Movie.get(showtime.movie_id)
+            movie = get_or_404(Movie, showtime.movie_id, what="movie")
             enqueue(
                 EmailMessage(
                     message_id=f"reminder-{key}",
@@ -113,11 +105,10 @@ def announce_on_sale(now: datetime) -> int:
         city_key = f"on-sale-city:{movie_id}:{city_id}"
         if _was_sent(city_key):
             continue
-        try:
-            city_name = Area.get(city_id).name
-            movie = Movie.get(movie_id)
-        except (Area.DoesNotExist, Movie.DoesNotExist):
+        area, movie = get_or_none(Area, city_id), get_or_none(Movie, movie_id)
+        if area is None or movie is None:
             continue
+        city_name = area.name
         fans = _users(w.user_id for w in Want.by_movie.query(movie_id))
         for user in fans:
             if not (
