@@ -222,9 +222,15 @@ def counter_sale(
 ) -> Reply:
     """Sell seats to a walk-in, paid at the counter: one transaction sells the seats and
     issues the tickets. Needs an ``Idempotency-Key`` header (a retry answers the same
-    sale with 200). 409 ``seats-unavailable`` names seats taken."""
+    sale with 200). ``ticket_types`` names a type per seat (adult unless named). 409
+    ``seats-unavailable`` names seats taken."""
     sale, created = counter_sales.sell(
-        showtime_id, body.seat_ids, body.paid_by, principal, headers.idempotency_key
+        showtime_id,
+        body.seat_ids,
+        body.paid_by,
+        principal,
+        headers.idempotency_key,
+        body.ticket_types,
     )
     return Reply(sale, status=201 if created else 200)
 

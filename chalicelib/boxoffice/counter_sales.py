@@ -11,6 +11,7 @@ showtime sells nothing). A retry with the same Idempotency-Key answers the same 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.accounts.tokens import Principal
@@ -25,6 +26,7 @@ from chalicelib.boxoffice.schemas import CounterSaleOut, staff_order, staff_tick
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
+from chalicelib.selling.ticket_rules import ADULT
 
 #: fresh order numbers tried when the random part collides
 NUMBER_ATTEMPTS = 5
@@ -40,6 +42,7 @@ def sell(
     paid_by: PaidBy,
     principal: Principal,
     idempotency_key: str,
+    ticket_types: Mapping[str, str] | None = None,
 ) -> tuple[CounterSaleOut, bool]:
     """The paid order with its tickets, and whether this call made it (a retry with the
     same key answers the sale made before)."""
@@ -48,14 +51,20 @@ def sell(
     existing = orders.find(order_id)
     if existing is None:
         terms, priced = service.price_order(
-            principal.user_id, showtime_id, seat_ids, None, hold=True
+            principal.user_id, showtime_id, seat_ids, None, hold=True, ticket_types=ticket_types
         )
         existing = _sell(principal.user_id, terms, seat_ids, priced, paid_by, order_id)
         created = True
-    elif (existing.showtime_id, list(existing.seat_ids), existing.paid_by) != (
+    elif (
+        existing.showtime_id,
+        list(existing.seat_ids),
+        existing.paid_by,
+        {line.seat_id: line.ticket_type or ADULT for line in existing.lines},
+    ) != (
         showtime_id,
         seat_ids,
         paid_by.value,
+        {s: (ticket_types or {}).get(s, ADULT) for s in seat_ids},
     ):
         raise ValidationFailed.single(
             "Idempotency-Key", "this key was already used with a different body"
@@ -111,6 +120,7 @@ def _sell(
             condition=OrderNumber.number.does_not_exist(),
         )
         gate.add_sales_open(tx, showtime_id)
+        types = {line.seat_id: line.ticket_type for line in priced.lines}
         for seat_id in seat_ids:
             holds.add_sale(tx, showtime_id, seat_id, order_id, now_epoch)
             ticket = Ticket(
@@ -118,6 +128,7 @@ def _sell(
                 seat_id,
                 showtime_id=showtime_id,
                 user_id=staff_id,
+                ticket_type=types.get(seat_id, ADULT),
                 status=TicketStatus.VALID,
             )
             tx.put(f"ticket:{seat_id}", ticket, condition=Ticket.order_id.does_not_exist())

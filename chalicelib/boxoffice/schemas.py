@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.booking.models import Order, Ticket
-from chalicelib.booking.schemas import OrderStatusName
+from chalicelib.booking.schemas import OrderStatusName, PriceLineOut, SeatId, price_lines_out
 from chalicelib.booking.tickets import ticket_code
 from chalicelib.boxoffice.counters import Tally
 from chalicelib.boxoffice.rules import PaidBy, ticket_id
@@ -83,12 +83,6 @@ class CheckinList(Schema):
 # --- orders ---------------------------------------------------------------------------
 
 
-class LineOut(Schema):
-    seat_id: str
-    seat_type: str
-    price: int
-
-
 class StaffOrderOut(Schema):
     order_id: str
     number: str
@@ -98,7 +92,7 @@ class StaffOrderOut(Schema):
     movie_id: str
     starts_at: Timestamp
     seat_ids: list[str]
-    lines: list[LineOut]
+    lines: list[PriceLineOut]
     subtotal: int
     discount: int
     total: int
@@ -124,10 +118,7 @@ def staff_order(order: Order, cinema_id: str) -> StaffOrderOut:
         movie_id=order.movie_id,
         starts_at=order.starts_at,
         seat_ids=[str(s) for s in order.seat_ids],
-        lines=[
-            LineOut(seat_id=x.seat_id, seat_type=x.seat_type, price=int(x.price))
-            for x in order.lines
-        ],
+        lines=price_lines_out(order.lines),
         subtotal=int(order.subtotal),
         discount=int(order.discount),
         total=int(order.total),
@@ -235,6 +226,9 @@ class HallShowtimeBlock(Schema):
 class CounterSaleRequest(Body):
     seat_ids: list[str] = Field(min_length=1, max_length=20)
     paid_by: PaidBy
+    ticket_types: dict[SeatId, TicketTypeName] | None = Field(
+        default=None, max_length=20, description="Seat id -> ticket type; unnamed seats: adult."
+    )
 
 
 class CounterSaleOut(Schema):

@@ -158,3 +158,41 @@ def test_a_voucher_prices_the_typed_lines(api: Any) -> None:
     )
     # adult 4500 -> 3000; child 2500 stays 2500
     assert (quoted["subtotal"], quoted["discount"], quoted["total"]) == (7000, 1500, 5500)
+
+
+def test_a_counter_sale_names_ticket_types_too_and_only_staff_of_the_cinema_set_prices(
+    api: Any,
+) -> None:
+    show = make_showtime()
+    _, other_staff = user_token(staff=True, cinema_ids={"cinema-elsewhere"})
+    elsewhere = api.as_user(other_staff).put(
+        f"/showtimes/{show.showtime_id}/prices", json={"prices": TABLE}
+    )
+    assert elsewhere.status == 403 and elsewhere.json["type"].endswith("other-cinema")
+    _, staff = user_token(staff=True)
+    assert (
+        api.as_user(staff)
+        .put(f"/showtimes/{show.showtime_id}/prices", json={"prices": TABLE})
+        .status
+        == 200
+    )
+    key = uuid.uuid4().hex
+    body = {"seat_ids": ["A01", "A02"], "paid_by": "cash", "ticket_types": {"A02": "child"}}
+    sold = api.as_user(staff).post(
+        f"/showtimes/{show.showtime_id}/counter-sales", json=body, headers={"Idempotency-Key": key}
+    )
+    assert sold.status == 201, sold.text
+    assert [(x["ticket_type"], x["price"]) for x in sold.json["order"]["lines"]] == [
+        ("adult", 4500),
+        ("child", 2500),
+    ]
+    assert {t["seat_id"]: t["ticket_type"] for t in sold.json["tickets"]} == {
+        "A01": "adult",
+        "A02": "child",
+    }
+    retried = api.as_user(staff).post(
+        f"/showtimes/{show.showtime_id}/counter-sales",
+        json={**body, "ticket_types": {}},
+        headers={"Idempotency-Key": key},
+    )
+    assert retried.status == 422  # the same key with other ticket types is another body
