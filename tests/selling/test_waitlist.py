@@ -180,3 +180,31 @@ def test_a_lapsed_offer_passes_the_seats_on_and_nobody_is_offered_the_same_seats
     assert entries(show.showtime_id)["ann"].status == EntryStatus.WAITING
     assert counters.seats_left(show.showtime_id) == 2
     assert_consistent(show.showtime_id)
+
+
+def test_seats_unblocked_or_refunded_by_the_box_office_are_offered_too(
+    api: Any, no_stranded_rule: None
+) -> None:
+    from tests.boxoffice.support import paid_online, staff_api
+
+    show = _row(3)
+    staff = staff_api(api)
+    paid = paid_online("fan-paid", show.showtime_id, ["A01"])
+    _sell_out(show.showtime_id, [["A02"]])
+    blocked = staff.put(
+        f"/showtimes/{show.showtime_id}/blocked-seats", json={"seat_ids": ["A03"], "reason": "x"}
+    )
+    assert blocked.status == 200, blocked.text
+    for name in ("ann", "bob"):
+        assert _join(api, _token(name), show.showtime_id, 1).status == 201
+    unblocked = staff.delete(
+        f"/showtimes/{show.showtime_id}/blocked-seats", json={"seat_ids": ["A03"]}
+    )
+    assert unblocked.status == 200, unblocked.text
+    assert [m["to"] for m in offer_mails()] == ["ann@example.com"]
+    assert _my_offer(api, _token("ann"))["seat_ids"] == ["A03"]
+    refunded = staff.post(f"/orders/{paid['order_id']}/refund", json={"reason": "ill"})
+    assert refunded.status == 200, refunded.text
+    assert [m["to"] for m in offer_mails()] == ["bob@example.com"]
+    assert _my_offer(api, _token("bob"))["seat_ids"] == ["A01"]
+    assert_consistent(show.showtime_id)
