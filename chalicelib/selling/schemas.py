@@ -66,11 +66,10 @@ class VoucherRequest(Body):
         return self
 
 
-class VoucherOut(Schema):
+class VoucherTermsOut(Schema):
+    """What a code gives (what any user may see of it)."""
+
     code: str
-    max_usages: int
-    max_usages_per_user: int
-    used: int = Field(description="Redemptions by orders not cancelled, expired or refunded.")
     valid_from: Timestamp
     valid_until: Timestamp
     scope: ScopeName
@@ -78,6 +77,14 @@ class VoucherOut(Schema):
     price_mode: PriceModeName
     value: int
     currency: str
+
+
+class VoucherOut(VoucherTermsOut):
+    """A voucher as staff see it: its limits and redemptions too."""
+
+    max_usages: int
+    max_usages_per_user: int
+    used: int = Field(description="Redemptions by orders not cancelled, expired or refunded.")
     batch_id: str | None
 
 
@@ -86,18 +93,10 @@ class VouchersCreated(Schema):
     vouchers: list[VoucherOut]
 
 
-class VoucherCheckOut(Schema):
+class VoucherCheckOut(VoucherTermsOut):
     """What a code gives, and whether the caller can still redeem it (its scope is checked
     on the order)."""
 
-    code: str
-    valid_from: Timestamp
-    valid_until: Timestamp
-    scope: ScopeName
-    scope_id: str | None
-    price_mode: PriceModeName
-    value: int
-    currency: str
     usable: bool
     problem: str | None = Field(description="Why you cannot redeem it now.")
 
@@ -136,12 +135,8 @@ def voucher_out(voucher: Voucher) -> VoucherOut:
 
 
 def voucher_check_out(voucher: Voucher, problem: str | None) -> VoucherCheckOut:
-    full = voucher_out(voucher)
-    return VoucherCheckOut(
-        **full.model_dump(include=set(VoucherCheckOut.model_fields) - {"usable", "problem"}),
-        usable=problem is None,
-        problem=problem,
-    )
+    terms = voucher_out(voucher).model_dump(include=set(VoucherTermsOut.model_fields))
+    return VoucherCheckOut(**terms, usable=problem is None, problem=problem)
 
 
 def ticket_prices_out(

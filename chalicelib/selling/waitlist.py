@@ -134,15 +134,22 @@ def join(showtime_id: str, user_id: str, seats: int) -> WaitlistEntry:
 
 def leave(showtime_id: str, user_id: str) -> None:
     """Take the user off the list; a live offer's seats go to the next entries."""
-    entry = get_or_404(
-        WaitlistEntry, showtime_id, user_id, what="waiting-list entry", consistent_read=True
-    )
-    if entry.status == EntryStatus.OFFERED:
-        if not _end_offer(entry, delete=True):
-            raise Conflict("Your offer changed meanwhile; try again.")
-        seats_freed(showtime_id)
-        return
-    conditionally(lambda: entry.delete(condition=WaitlistEntry.status == entry.status))
+    for _ in range(ALLOCATE_ATTEMPTS):
+        entry = get_or_404(
+            WaitlistEntry, showtime_id, user_id, what="waiting-list entry", consistent_read=True
+        )
+        if entry.status == EntryStatus.OFFERED:
+            if _end_offer(entry, delete=True):
+                seats_freed(showtime_id)
+                return
+        elif _delete_unchanged(entry):
+            return
+        # an offer was made or ended meanwhile: read the entry again
+    raise Conflict("Your entry keeps changing; try again.")
+
+
+def _delete_unchanged(entry: WaitlistEntry) -> bool:
+    return conditionally(lambda: entry.delete(condition=WaitlistEntry.status == entry.status))
 
 
 def mine(user_id: str) -> list[WaitlistEntry]:
