@@ -148,6 +148,9 @@ TABLE_ACCESS: dict[str, dict[str, TableAccess]] = {
         "tickets": TableAccess(write=True, indexes=("by-showtime",)),
         "user-coupons": RW,
         "users": READ,  # the customers' addresses
+        "vouchers": RW,  # a cancelled order gives its voucher redemption back
+        "voucher-uses": RW,
+        "waitlist": RW,  # the seats a settlement frees are offered to the waiting list
     },
     # The daily summary: every listed cinema, its staff and their addresses, its counters.
     "summary": {

@@ -99,10 +99,11 @@ def place_order(
 ) -> dict[str, str]:
     """An order for seats 01 and 02 of ``row`` (A) of a new showtime (or of
     ``showtime_id``), placed at ``at`` (ISO 8601; now by default), with a coupon issued to
-    the buyer when ``coupon`` (a voucher code staff made when ``voucher``); paid by card when ``pay`` and then confirmed by Stripe's
-    webhook unless that delivery is lost (``webhook=False``), else left pending (its hold
-    runs out). ``buyer`` names a user to buy as instead of ``token``'s (signed in at
-    ``at``); a new showtime is at ``cinema_id`` when given."""
+    the buyer when ``coupon`` (a voucher code staff made when ``voucher``); paid by card
+    when ``pay`` and then confirmed by Stripe's webhook unless that delivery is lost
+    (``webhook=False``), else left pending (its hold runs out). ``buyer`` names a user to
+    buy as instead of ``token``'s (signed in at ``at``); a new showtime is at ``cinema_id``
+    when given."""
     from chalicelib.accounts.tokens import issue_access_token
     from chalicelib.core import clock
     from tests.booking.support import make_showtime, pay_by_card, succeeded_event, webhook_headers

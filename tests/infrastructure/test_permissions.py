@@ -283,20 +283,27 @@ def scenario(world: World) -> dict[str, Any]:
     status = {name: api.run("order_status", order_id=o["order_id"]) for name, o in orders.items()}
 
     # The box office: a cinema and its staff member; a showtime there with a paid order, a
-    # pending one with a coupon and one paid whose webhook was lost, cancelled; the worker
-    # refunds the first, cancels the second (its coupon back) and settles the third at the
-    # closed sales gate (refunded, cancelled); the cinema's orders exported; the next
+    # pending one with a coupon, one with a voucher and one paid whose webhook was lost,
+    # cancelled; the worker refunds the first, cancels the pending ones (coupon and voucher
+    # back, the freed seats' waiting list read) and settles the last at the closed sales
+    # gate (refunded, cancelled); the cinema's orders exported; the next
     # morning's summary e-mailed to its staff.
     cinema_id = api.run("open_cinema")
     api.run("grant_staff", token=cody, cinema_id=cinema_id)
     show = place(pay=True, cinema_id=cinema_id)
     pending = place(pay=False, coupon=True, showtime_id=show["showtime_id"], row="B")
     late = place(pay=True, webhook=False, showtime_id=show["showtime_id"], row="C")
+    with_voucher = place(pay=False, voucher=True, showtime_id=show["showtime_id"], row="D")
     api.run("cancel_showtime", showtime_id=show["showtime_id"])
     jobs = boxoffice.run("work_jobs")
     cancelled = {
         name: api.run("order_status", order_id=o["order_id"])
-        for name, o in (("paid", show), ("pending", pending), ("late", late))
+        for name, o in (
+            ("paid", show),
+            ("pending", pending),
+            ("late", late),
+            ("with_voucher", with_voucher),
+        )
     }
     starts = api.run("showtime_starts", showtime_id=show["showtime_id"])
     day = datetime.fromisoformat(starts).astimezone(UTC).date()
@@ -322,7 +329,7 @@ def scenario(world: World) -> dict[str, Any]:
         "cancelled": cancelled,
         "jobs": jobs,
         "csv": api.run("download_export", export_id=export_id),
-        "orders": (show["order_id"], pending["order_id"], late["order_id"]),
+        "orders": tuple(o["order_id"] for o in (show, pending, late, with_voucher)),
         "summarized": summarized,
     }
 
@@ -359,10 +366,11 @@ def test_every_function_runs_its_flows_under_its_role_without_a_refusal(
         "paid": "refunded",
         "pending": "cancelled",
         "late": "cancelled",
+        "with_voucher": "cancelled",
     }
     progress = scenario["cancellation"]
-    assert (progress["status"], progress["orders_done"], progress["orders_total"]) == ("done", 3, 3)
-    assert scenario["jobs"] >= 6  # the scan, three orders, the export's chunk and its join
+    assert (progress["status"], progress["orders_done"], progress["orders_total"]) == ("done", 4, 4)
+    assert scenario["jobs"] >= 7  # the scan, four orders, the export's chunk and its join
     header, *rows = scenario["csv"].splitlines()
     assert header.startswith("order_number,order_id,")
     assert sorted(r.split(",")[1] for r in rows) == sorted(scenario["orders"])
