@@ -14,7 +14,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.booking.models import Order, Seat, UserCoupon
 from chalicelib.booking.rules import CouponRecordStatus, SeatState, SeatStatus, effective_status
 from chalicelib.core.errors import NotFound
-from chalicelib.core.transactions import Transaction
+from chalicelib.core.transactions import Transaction, connection
 
 
 def seat_label(seat_id: str) -> str:
@@ -31,16 +31,14 @@ def labelled_seats(labels: Iterable[str], label: Callable[[str], str]) -> list[s
     return sorted(x.removeprefix(prefix) for x in labels if x.startswith(prefix))
 
 
-_STATE_ATTRIBUTES = [
-    "showtime_id",
-    "seat_id",
-    "row",
-    "col",
-    "status",
-    "order_id",
-    "hold_expires_at",
-    "version",
-]
+#: what a hold's decision needs of a seat (a BatchGetItem reads only these)
+_STATE_NAMES = {
+    f"#{name}": name
+    for name in ("seat_id", "row", "col", "status", "order_id", "hold_expires_at", "version")
+}
+_STATE_PROJECTION = ", ".join(_STATE_NAMES)
+#: BatchGetItem takes at most this many keys
+_BATCH_KEYS = 100
 
 
 def as_state(seat: Seat) -> SeatState:
@@ -55,12 +53,46 @@ def as_state(seat: Seat) -> SeatState:
     )
 
 
+def _state_of(item: dict[str, Any]) -> SeatState:
+    """A ``SeatState`` straight from DynamoDB's answer (no model object: the hot path)."""
+    order_id, expires = item.get("order_id"), item.get("hold_expires_at")
+    return SeatState(
+        seat_id=item["seat_id"]["S"],
+        row=item["row"]["S"],
+        col=int(item["col"]["N"]),
+        status=item["status"]["S"],
+        order_id=order_id["S"] if order_id else None,
+        hold_expires_at=int(expires["N"]) if expires else None,
+        version=int(item["version"]["N"]) if "version" in item else 0,
+    )
+
+
 def read_seats(showtime_id: str, seat_ids: Iterable[str]) -> dict[str, SeatState]:
-    """The current state of just these seats: one strongly consistent BatchGetItem (up to
-    100 keys). A seat without an item is left out."""
-    keys = [(showtime_id, seat_id) for seat_id in dict.fromkeys(seat_ids)]
-    found = Seat.batch_get(keys, consistent_read=True, attributes_to_get=_STATE_ATTRIBUTES)
-    return {seat.seat_id: as_state(seat) for seat in found}
+    """The current state of just these seats: strongly consistent BatchGetItems (one per
+    100 keys), on the container's one DynamoDB connection. A seat without an item is left
+    out."""
+    table = Seat.Meta.table_name
+    ids = list(dict.fromkeys(seat_ids))
+    found: dict[str, SeatState] = {}
+    for start in range(0, len(ids), _BATCH_KEYS):
+        request: dict[str, Any] = {
+            table: {
+                "Keys": [
+                    {"showtime_id": {"S": showtime_id}, "seat_id": {"S": seat_id}}
+                    for seat_id in ids[start : start + _BATCH_KEYS]
+                ],
+                "ConsistentRead": True,
+                "ProjectionExpression": _STATE_PROJECTION,
+                "ExpressionAttributeNames": _STATE_NAMES,
+            }
+        }
+        while request:
+            answer = connection().client.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(table, []):
+                state = _state_of(item)
+                found[state.seat_id] = state
+            request = answer.get("UnprocessedKeys") or {}
+    return found
 
 
 #: what a seat map shows of each seat item (a Query reads only these)
@@ -198,14 +230,17 @@ def seats_still_mine(order: Order, status: str) -> list[str]:
     ]
 
 
-def add_unchanged(tx: Transaction, showtime_id: str, seat: SeatState) -> None:
-    """A seat the hold did not take but decided on: still as read when it commits."""
+def add_still(tx: Transaction, showtime_id: str, seat_id: str, free: bool, now_epoch: int) -> None:
+    """A seat the hold did not take but decided on (``decisive_seats``): still free, or
+    still taken, when it commits. Exactly what the stranded-seat rule rested on, so a
+    change that cannot strand a seat (a hold moving to another order) does not abort."""
+    still = free_or_expired(now_epoch)
     tx.check(
-        nearby_label(seat.seat_id),
+        nearby_label(seat_id),
         Seat,
         showtime_id,
-        Seat.version == seat.version,
-        range_key=seat.seat_id,
+        Seat.seat_id.exists() & (still if free else ~still),
+        range_key=seat_id,
     )
 
 
