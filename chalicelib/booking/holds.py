@@ -163,20 +163,49 @@ def free_or_expired(now_epoch: int) -> Condition:
     )
 
 
+# The hold's own items, built as DynamoDB operations without model objects: they are on
+# the hottest write path and their expressions never change. ``_FREE`` is
+# ``free_or_expired`` written out.
+_SEAT_NAMES = {
+    "#seat_id": "seat_id",
+    "#status": "status",
+    "#order_id": "order_id",
+    "#until": "hold_expires_at",
+    "#version": "version",
+}
+_FREE = "(#status = :available OR (#status = :held AND #until < :now))"
+_HOLD_UPDATE = "SET #status = :held, #order_id = :order_id, #until = :until ADD #version :one"
+_HOLD_CONDITION = f"attribute_exists(#seat_id) AND {_FREE}"
+_STILL_FREE = f"attribute_exists(#seat_id) AND {_FREE}"
+_STILL_TAKEN = f"attribute_exists(#seat_id) AND (NOT {_FREE})"
+
+
+def _seat_key(showtime_id: str, seat_id: str) -> dict[str, Any]:
+    return {"showtime_id": {"S": showtime_id}, "seat_id": {"S": seat_id}}
+
+
 def add_hold(
     tx: Transaction, showtime_id: str, seat_id: str, order_id: str, until: int, now_epoch: int
 ) -> None:
-    seat = Seat(showtime_id, seat_id)
-    tx.update(
+    """Held by this order until ``until``: the seat exists and is free (or its hold lapsed)."""
+    tx.add(
+        "update",
         seat_label(seat_id),
-        seat,
-        [
-            Seat.status.set(SeatStatus.HELD),
-            Seat.order_id.set(order_id),
-            Seat.hold_expires_at.set(until),
-            Seat.version.add(1),
-        ],
-        condition=Seat.seat_id.exists() & free_or_expired(now_epoch),
+        {
+            "TableName": Seat.Meta.table_name,
+            "Key": _seat_key(showtime_id, seat_id),
+            "UpdateExpression": _HOLD_UPDATE,
+            "ConditionExpression": _HOLD_CONDITION,
+            "ExpressionAttributeNames": dict(_SEAT_NAMES),
+            "ExpressionAttributeValues": {
+                ":available": {"S": SeatStatus.AVAILABLE},
+                ":held": {"S": SeatStatus.HELD},
+                ":now": {"N": str(now_epoch)},
+                ":order_id": {"S": order_id},
+                ":until": {"N": str(until)},
+                ":one": {"N": "1"},
+            },
+        },
     )
 
 
@@ -234,13 +263,21 @@ def add_still(tx: Transaction, showtime_id: str, seat_id: str, free: bool, now_e
     """A seat the hold did not take but decided on (``decisive_seats``): still free, or
     still taken, when it commits. Exactly what the stranded-seat rule rested on, so a
     change that cannot strand a seat (a hold moving to another order) does not abort."""
-    still = free_or_expired(now_epoch)
-    tx.check(
+    names = {k: _SEAT_NAMES[k] for k in ("#seat_id", "#status", "#until")}
+    tx.add(
+        "check",
         nearby_label(seat_id),
-        Seat,
-        showtime_id,
-        Seat.seat_id.exists() & (still if free else ~still),
-        range_key=seat_id,
+        {
+            "TableName": Seat.Meta.table_name,
+            "Key": _seat_key(showtime_id, seat_id),
+            "ConditionExpression": _STILL_FREE if free else _STILL_TAKEN,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {
+                ":available": {"S": SeatStatus.AVAILABLE},
+                ":held": {"S": SeatStatus.HELD},
+                ":now": {"N": str(now_epoch)},
+            },
+        },
     )
 
 
