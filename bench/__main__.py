@@ -80,7 +80,8 @@ def hold_table(rounds: int) -> str:
     errors = sorted({e for r in runs for e in r.errors})[:5]
     note = (
         f"{holds.CLIENTS} clients x {holds.SEATS_PER_CLIENT} seats, {holds.THREADS} threads, "
-        f"median of {rounds} runs; attempts/s relative to read-then-write; "
+        f"median of {rounds} runs; attempts/s relative to read-then-write, bare and "
+        "with the order written as the service writes it; "
         "no seat was in two holds in any run"
     )
     title = "(a) seat holds on DynamoDB Local: " + note
