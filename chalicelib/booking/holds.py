@@ -191,13 +191,13 @@ def add_hold(
     tx.add(
         "update",
         seat_label(seat_id),
-        {
-            "TableName": Seat.Meta.table_name,
-            "Key": _seat_key(showtime_id, seat_id),
-            "UpdateExpression": _HOLD_UPDATE,
-            "ConditionExpression": _HOLD_CONDITION,
-            "ExpressionAttributeNames": dict(_SEAT_NAMES),
-            "ExpressionAttributeValues": {
+        dict(
+            TableName=Seat.Meta.table_name,
+            Key=_seat_key(showtime_id, seat_id),
+            UpdateExpression=_HOLD_UPDATE,
+            ConditionExpression=_HOLD_CONDITION,
+            ExpressionAttributeNames=dict(_SEAT_NAMES),
+            ExpressionAttributeValues={
                 ":available": {"S": SeatStatus.AVAILABLE},
                 ":held": {"S": SeatStatus.HELD},
                 ":now": {"N": str(now_epoch)},
@@ -205,7 +205,7 @@ def add_hold(
                 ":until": {"N": str(until)},
                 ":one": {"N": "1"},
             },
-        },
+        ),
     )
 
 
@@ -267,17 +267,17 @@ def add_still(tx: Transaction, showtime_id: str, seat_id: str, free: bool, now_e
     tx.add(
         "check",
         nearby_label(seat_id),
-        {
-            "TableName": Seat.Meta.table_name,
-            "Key": _seat_key(showtime_id, seat_id),
-            "ConditionExpression": _STILL_FREE if free else _STILL_TAKEN,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": {
+        dict(
+            TableName=Seat.Meta.table_name,
+            Key=_seat_key(showtime_id, seat_id),
+            ConditionExpression=_STILL_FREE if free else _STILL_TAKEN,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={
                 ":available": {"S": SeatStatus.AVAILABLE},
                 ":held": {"S": SeatStatus.HELD},
                 ":now": {"N": str(now_epoch)},
             },
-        },
+        ),
     )
 
 

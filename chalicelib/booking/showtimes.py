@@ -70,11 +70,11 @@ def add_unchanged(tx: Transaction, terms: SaleTerms) -> None:
     """The order's transaction fails on ``SHOWTIME`` if the showtime changed since (its
     version, which every catalogue write bumps). Built without model objects, as the
     hold's other items."""
-    check: dict[str, Any] = {
-        "TableName": Showtime.Meta.table_name,
-        "Key": {"showtime_id": {"S": terms.showtime_id}},
-        "ExpressionAttributeNames": {"#version": "version"},
-    }
+    check: dict[str, Any] = dict(
+        TableName=Showtime.Meta.table_name,
+        Key={"showtime_id": {"S": terms.showtime_id}},
+        ExpressionAttributeNames={"#version": "version"},
+    )
     if terms.version is None:
         check["ConditionExpression"] = "attribute_not_exists(#version)"
     else:

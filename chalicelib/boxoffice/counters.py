@@ -89,16 +89,16 @@ def add(tx: Transaction, showtime_id: str, **deltas: int) -> None:
     tx.add(
         "update",
         LABEL,
-        {
-            "TableName": ShowtimeCounter.Meta.table_name,
-            "Key": {
+        dict(
+            TableName=ShowtimeCounter.Meta.table_name,
+            Key={
                 "showtime_id": {"S": showtime_id},
                 "shard": {"N": str(random.randrange(SHARDS))},
             },
-            "UpdateExpression": "ADD " + ", ".join(f"#{name} :{name}" for name in added),
-            "ExpressionAttributeNames": {f"#{name}": name for name in added},
-            "ExpressionAttributeValues": {f":{name}": {"N": str(v)} for name, v in added.items()},
-        },
+            UpdateExpression="ADD " + ", ".join(f"#{name} :{name}" for name in added),
+            ExpressionAttributeNames={f"#{name}": name for name in added},
+            ExpressionAttributeValues={f":{name}": {"N": str(v)} for name, v in added.items()},
+        ),
     )
 
 

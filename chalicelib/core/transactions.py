@@ -97,18 +97,20 @@ Operation = dict[str, Any]
 class Transaction:
     """Collect labelled items, then ``commit()`` them as one TransactWriteItems.
 
-    Each item is turned into its DynamoDB operation when added (once, whatever the
-    retries), from a pynamodb model and condition, or given ready-made with ``add`` (the
-    hold's hot path, which builds its few operations without model objects)."""
+    Each item becomes its DynamoDB operation once per ``commit()`` (whatever the
+    retries), from a pynamodb model and condition; or it is given ready-made with ``add``
+    (the hold's hot path, which builds its few operations without model objects)."""
 
     def __init__(self) -> None:
-        self._ops: dict[str, list[tuple[str, Operation]]] = {kind: [] for kind in _KINDS}
+        self._ops: dict[str, list[tuple[str, Callable[[], Operation]]]] = {
+            kind: [] for kind in _KINDS
+        }
         self._versioned: list[Model] = []  # models whose local version follows the commit
 
     def add(self, kind: str, label: str, operation: Operation) -> None:
         """A ready-made operation (``TableName``, ``Key`` or ``Item``, expressions) of
         ``kind`` ``check``, ``delete``, ``put`` or ``update``."""
-        self._ops[kind].append((label, operation))
+        self._ops[kind].append((label, lambda: operation))
 
     def check(
         self,
@@ -119,13 +121,19 @@ class Transaction:
         *,
         range_key: Any = None,
     ) -> None:
-        operation = model.get_operation_kwargs_from_class(
-            hash_key, range_key=range_key, condition=condition
+        self._ops["check"].append(
+            (
+                label,
+                lambda: model.get_operation_kwargs_from_class(
+                    hash_key, range_key=range_key, condition=condition
+                ),
+            )
         )
-        self.add("check", label, operation)
 
     def put(self, label: str, item: Model, condition: Condition | None = None) -> None:
-        self.add("put", label, item.get_save_kwargs_from_instance(condition=condition))
+        self._ops["put"].append(
+            (label, lambda: item.get_save_kwargs_from_instance(condition=condition))
+        )
         self._versioned.append(item)
 
     def update(
@@ -137,10 +145,16 @@ class Transaction:
         *,
         add_version_condition: bool = True,
     ) -> None:
-        operation = item.get_update_kwargs_from_instance(
-            actions=actions, condition=condition, add_version_condition=add_version_condition
+        self._ops["update"].append(
+            (
+                label,
+                lambda: item.get_update_kwargs_from_instance(
+                    actions=actions,
+                    condition=condition,
+                    add_version_condition=add_version_condition,
+                ),
+            )
         )
-        self.add("update", label, operation)
         self._versioned.append(item)
 
     def delete(
@@ -151,10 +165,14 @@ class Transaction:
         *,
         add_version_condition: bool = True,
     ) -> None:
-        operation = item.get_delete_kwargs_from_instance(
-            condition=condition, add_version_condition=add_version_condition
+        self._ops["delete"].append(
+            (
+                label,
+                lambda: item.get_delete_kwargs_from_instance(
+                    condition=condition, add_version_condition=add_version_condition
+                ),
+            )
         )
-        self.add("delete", label, operation)
 
     @property
     def labels(self) -> list[str]:
@@ -164,7 +182,7 @@ class Transaction:
     def commit(self) -> None:
         if not self.labels:
             return
-        lists = {kind: [op for _, op in self._ops[kind]] for kind in _KINDS}
+        lists = {kind: [build() for _, build in self._ops[kind]] for kind in _KINDS}
 
         def write() -> None:
             connection().transact_write_items(
