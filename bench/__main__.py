@@ -58,7 +58,10 @@ def hold_table(rounds: int) -> str:
     rows = []
     for seats in holds.HALLS:
         mine = [r for r in runs if r.seats == seats]
-        peer = statistics.median(r.per_second for r in mine if r.contestant == "read-then-write")
+        peer, fair = (
+            statistics.median(r.per_second for r in mine if r.contestant == name)
+            for name in ("read-then-write", "read-then-write + order")
+        )
         for name in holds.CONTESTANTS:
             these = [r for r in mine if r.contestant == name]
             rate = statistics.median(r.per_second for r in these)
@@ -68,6 +71,7 @@ def hold_table(rounds: int) -> str:
                     name,
                     rate,
                     ratio(rate, peer),
+                    ratio(rate, fair),
                     statistics.median(r.calls_per_attempt for r in these),
                     "/".join(str(r.held) for r in these),
                     sum(len(r.errors) for r in these),
@@ -76,13 +80,23 @@ def hold_table(rounds: int) -> str:
     errors = sorted({e for r in runs for e in r.errors})[:5]
     note = (
         f"{holds.CLIENTS} clients x {holds.SEATS_PER_CLIENT} seats, {holds.THREADS} threads, "
-        f"median of {rounds} runs; attempts/s relative to read-then-write; "
+        f"median of {rounds} runs; attempts/s relative to read-then-write, bare and "
+        "with the order written as the service writes it; "
         "no seat was in two holds in any run"
     )
     title = "(a) seat holds on DynamoDB Local: " + note
     text = table(
         title,
-        ["hall", "contestant", "attempts/s", "vs peer", "calls/attempt", "held", "errors"],
+        [
+            "hall",
+            "contestant",
+            "attempts/s",
+            "vs peer",
+            "vs peer + order",
+            "calls/attempt",
+            "held",
+            "errors",
+        ],
         rows,
     )
     return text + "".join(f"  error: {e}\n" for e in errors)

@@ -9,6 +9,9 @@ contestant), then checks that no seat ended up with two holders.
 - read-then-write: the seeds' optimistic loop with boto3 — read each seat, and if all
   are free, update each on its version; on a lost race give back what was taken and
   read again.
+- read-then-write + order: the same loop, then (seats won) the pending order and its
+  number written as the service writes them, two conditional PutItems: the same work as
+  the service, which the bare loop does not do (it records no order at all).
 - raw transaction: one boto3 TransactWriteItems of the seat updates, conditioned on the
   seats being free; nothing else (no order, no rule, no retry).
 - raw transaction + order: the same, with the writes the service makes besides the seats
@@ -39,7 +42,13 @@ HALLS = {100: (5, 20), 2000: (40, 50)}
 #: how often the read-then-write loop reads again after losing a race on a version
 PEER_LOOPS = 5
 HOLD_SECONDS = 600
-CONTESTANTS = ("service", "read-then-write", "raw transaction", "raw transaction + order")
+CONTESTANTS = (
+    "service",
+    "read-then-write",
+    "read-then-write + order",
+    "raw transaction",
+    "raw transaction + order",
+)
 
 
 @dataclass
@@ -129,7 +138,18 @@ class Boto3Contestants:
         return status == "available" or (status == "held" and expires < now)
 
     def read_then_write(self, showtime_id: str, client: int, seats: list[str]) -> str | None:
-        owner = f"peer-{client}"
+        return self._read_then_write(showtime_id, f"peer-{client}", seats)
+
+    def read_then_write_with_order(
+        self, showtime_id: str, client: int, seats: list[str]
+    ) -> str | None:
+        owner = self._read_then_write(showtime_id, f"peer-{client}-{uuid.uuid4().hex[:12]}", seats)
+        if owner is not None:
+            for item in self._order_items(owner, seats, int(time.time())):
+                self.dynamodb.put_item(**item["Put"])
+        return owner
+
+    def _read_then_write(self, showtime_id: str, owner: str, seats: list[str]) -> str | None:
         errors = self.dynamodb.exceptions
         for _ in range(PEER_LOOPS):
             now = int(time.time())
@@ -361,6 +381,7 @@ def measure(rounds: int, counter: CallCounter) -> list[Run]:
     attempts: dict[str, Attempt] = {
         "service": service_attempt,
         "read-then-write": classic.read_then_write,
+        "read-then-write + order": classic.read_then_write_with_order,
         "raw transaction": classic.raw_transaction,
         "raw transaction + order": classic.raw_transaction_with_order,
     }

@@ -14,7 +14,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.booking.models import Order, Seat, UserCoupon
 from chalicelib.booking.rules import CouponRecordStatus, SeatState, SeatStatus, effective_status
 from chalicelib.core.errors import NotFound
-from chalicelib.core.transactions import Transaction
+from chalicelib.core.transactions import Transaction, connection
 
 
 def seat_label(seat_id: str) -> str:
@@ -31,16 +31,14 @@ def labelled_seats(labels: Iterable[str], label: Callable[[str], str]) -> list[s
     return sorted(x.removeprefix(prefix) for x in labels if x.startswith(prefix))
 
 
-_STATE_ATTRIBUTES = [
-    "showtime_id",
-    "seat_id",
-    "row",
-    "col",
-    "status",
-    "order_id",
-    "hold_expires_at",
-    "version",
-]
+#: what a hold's decision needs of a seat (a BatchGetItem reads only these)
+_STATE_NAMES = {
+    f"#{name}": name
+    for name in ("seat_id", "row", "col", "status", "order_id", "hold_expires_at", "version")
+}
+_STATE_PROJECTION = ", ".join(_STATE_NAMES)
+#: BatchGetItem takes at most this many keys
+_BATCH_KEYS = 100
 
 
 def as_state(seat: Seat) -> SeatState:
@@ -55,12 +53,46 @@ def as_state(seat: Seat) -> SeatState:
     )
 
 
+def _state_of(item: dict[str, Any]) -> SeatState:
+    """A ``SeatState`` straight from DynamoDB's answer (no model object: the hot path)."""
+    order_id, expires = item.get("order_id"), item.get("hold_expires_at")
+    return SeatState(
+        seat_id=item["seat_id"]["S"],
+        row=item["row"]["S"],
+        col=int(item["col"]["N"]),
+        status=item["status"]["S"],
+        order_id=order_id["S"] if order_id else None,
+        hold_expires_at=int(expires["N"]) if expires else None,
+        version=int(item["version"]["N"]) if "version" in item else 0,
+    )
+
+
 def read_seats(showtime_id: str, seat_ids: Iterable[str]) -> dict[str, SeatState]:
-    """The current state of just these seats: one strongly consistent BatchGetItem (up to
-    100 keys). A seat without an item is left out."""
-    keys = [(showtime_id, seat_id) for seat_id in dict.fromkeys(seat_ids)]
-    found = Seat.batch_get(keys, consistent_read=True, attributes_to_get=_STATE_ATTRIBUTES)
-    return {seat.seat_id: as_state(seat) for seat in found}
+    """The current state of just these seats: strongly consistent BatchGetItems (one per
+    100 keys), on the container's one DynamoDB connection. A seat without an item is left
+    out."""
+    table = Seat.Meta.table_name
+    ids = list(dict.fromkeys(seat_ids))
+    found: dict[str, SeatState] = {}
+    for start in range(0, len(ids), _BATCH_KEYS):
+        request: dict[str, Any] = {
+            table: {
+                "Keys": [
+                    {"showtime_id": {"S": showtime_id}, "seat_id": {"S": seat_id}}
+                    for seat_id in ids[start : start + _BATCH_KEYS]
+                ],
+                "ConsistentRead": True,
+                "ProjectionExpression": _STATE_PROJECTION,
+                "ExpressionAttributeNames": _STATE_NAMES,
+            }
+        }
+        while request:
+            answer = connection().client.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(table, []):
+                state = _state_of(item)
+                found[state.seat_id] = state
+            request = answer.get("UnprocessedKeys") or {}
+    return found
 
 
 #: what a seat map shows of each seat item (a Query reads only these)
@@ -131,6 +163,28 @@ def free_or_expired(now_epoch: int) -> Condition:
     )
 
 
+# The hold's own items, built as DynamoDB operations without model objects: they are on
+# the hottest write path and their expressions never change. ``_FREE`` is
+# ``free_or_expired`` written out.
+_SEAT_NAMES = {
+    "#seat_id": "seat_id",
+    "#status": "status",
+    "#order_id": "order_id",
+    "#until": "hold_expires_at",
+    "#version": "version",
+}
+_FREE = "(#status = :available OR (#status = :held AND #until < :now))"
+_HOLD_UPDATE = "SET #status = :held, #order_id = :order_id, #until = :until ADD #version :one"
+_HOLD_CONDITION = f"attribute_exists(#seat_id) AND {_FREE}"
+_OFFERED = "(#status = :held AND #order_id = :taking_over)"
+_STILL_FREE = f"attribute_exists(#seat_id) AND {_FREE}"
+_STILL_TAKEN = f"attribute_exists(#seat_id) AND (NOT {_FREE})"
+
+
+def _seat_key(showtime_id: str, seat_id: str) -> dict[str, Any]:
+    return {"showtime_id": {"S": showtime_id}, "seat_id": {"S": seat_id}}
+
+
 def add_hold(
     tx: Transaction,
     showtime_id: str,
@@ -140,23 +194,32 @@ def add_hold(
     now_epoch: int,
     taking_over: str | None = None,
 ) -> None:
-    """Hold the seat for ``order_id``: it must be free or its hold lapsed, or (with
-    ``taking_over``) still held by that owner (a waiting-list offer handing its seats to
-    the order placed with it)."""
-    seat = Seat(showtime_id, seat_id)
-    takeable = free_or_expired(now_epoch)
+    """Held by this order until ``until``: the seat exists and is free (or its hold lapsed),
+    or (with ``taking_over``) is still held by that owner (a waiting-list offer handing its
+    seats to the order placed with it)."""
+    condition = _HOLD_CONDITION
+    values = {
+        ":available": {"S": SeatStatus.AVAILABLE},
+        ":held": {"S": SeatStatus.HELD},
+        ":now": {"N": str(now_epoch)},
+        ":order_id": {"S": order_id},
+        ":until": {"N": str(until)},
+        ":one": {"N": "1"},
+    }
     if taking_over is not None:
-        takeable |= (Seat.status == SeatStatus.HELD) & (Seat.order_id == taking_over)
-    tx.update(
+        condition = f"attribute_exists(#seat_id) AND ({_FREE} OR {_OFFERED})"
+        values[":taking_over"] = {"S": taking_over}
+    tx.add(
+        "update",
         seat_label(seat_id),
-        seat,
-        [
-            Seat.status.set(SeatStatus.HELD),
-            Seat.order_id.set(order_id),
-            Seat.hold_expires_at.set(until),
-            Seat.version.add(1),
-        ],
-        condition=Seat.seat_id.exists() & takeable,
+        dict(
+            TableName=Seat.Meta.table_name,
+            Key=_seat_key(showtime_id, seat_id),
+            UpdateExpression=_HOLD_UPDATE,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=dict(_SEAT_NAMES),
+            ExpressionAttributeValues=values,
+        ),
     )
 
 
@@ -210,14 +273,25 @@ def seats_still_mine(order: Order, status: str) -> list[str]:
     ]
 
 
-def add_unchanged(tx: Transaction, showtime_id: str, seat: SeatState) -> None:
-    """A seat the hold did not take but decided on: still as read when it commits."""
-    tx.check(
-        nearby_label(seat.seat_id),
-        Seat,
-        showtime_id,
-        Seat.version == seat.version,
-        range_key=seat.seat_id,
+def add_still(tx: Transaction, showtime_id: str, seat_id: str, free: bool, now_epoch: int) -> None:
+    """A seat the hold did not take but decided on (``decisive_seats``): still free, or
+    still taken, when it commits. Exactly what the stranded-seat rule rested on, so a
+    change that cannot strand a seat (a hold moving to another order) does not abort."""
+    names = {k: _SEAT_NAMES[k] for k in ("#seat_id", "#status", "#until")}
+    tx.add(
+        "check",
+        nearby_label(seat_id),
+        dict(
+            TableName=Seat.Meta.table_name,
+            Key=_seat_key(showtime_id, seat_id),
+            ConditionExpression=_STILL_FREE if free else _STILL_TAKEN,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={
+                ":available": {"S": SeatStatus.AVAILABLE},
+                ":held": {"S": SeatStatus.HELD},
+                ":now": {"N": str(now_epoch)},
+            },
+        ),
     )
 
 

@@ -28,6 +28,9 @@ class Plan:
     def __init__(self, showtime_id: str, seats: Iterable[SeatSpec]) -> None:
         self.showtime_id = showtime_id
         self.seats = {s.seat_id: s for s in seats}
+        self._rows: dict[str, list[SeatSpec]] = {}
+        for spec in self.seats.values():
+            self._rows.setdefault(spec.row, []).append(spec)
 
     @classmethod
     def from_rows(cls, showtime_id: str, rows: list[Any]) -> Plan:
@@ -51,7 +54,11 @@ class Plan:
     def nearby(self, chosen: list[str]) -> list[str]:
         """The seats whose state the stranded-seat rule needs besides the chosen ones."""
         rows = {self.seats[s].row for s in chosen}
-        return nearby_seats([s for s in self.seats.values() if s.row in rows], set(chosen))
+        return nearby_seats([s for row in rows for s in self._rows[row]], set(chosen))
+
+    def places(self, seat_ids: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """Each seat's row and column."""
+        return {s: (self.seats[s].row, self.seats[s].col) for s in seat_ids}
 
 
 _plans: ContainerCache[str, Plan] = ContainerCache(CACHED_PLANS)

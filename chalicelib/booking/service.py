@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from chalicelib.accounts.tokens import Principal
-from chalicelib.booking import catalogue, holds, notices, orders, payments, plans, showtimes
+from chalicelib.booking import (
+    catalogue,
+    hints,
+    holds,
+    notices,
+    orders,
+    payments,
+    plans,
+    showtimes,
+)
 from chalicelib.booking.coupons import coupon_for
 from chalicelib.booking.models import PENDING_KEY, Order, OrderNumber, PriceLineMap
 from chalicelib.booking.rules import (
@@ -77,12 +86,13 @@ def seat_map(showtime_id: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Decision:
-    """An order decided on a read: the terms and price, and the seats near the choice the
-    decision rests on, as read (the transaction checks they are unchanged)."""
+    """An order decided on a read or on a guess: the terms and price, and the seats near
+    the choice the decision rests on, each expected free (``True``) or taken (the
+    transaction checks they still are)."""
 
     terms: SaleTerms
     priced: Quote
-    decisive: list[SeatState] = field(default_factory=list)
+    decisive: dict[str, bool] = field(default_factory=dict)
     offer: waitlist.OfferClaim | None = None  # the waiting-list offer whose seats it takes
 
 
@@ -96,6 +106,7 @@ def _decide(
     voucher_code: str | None = None,
     ticket_types: Mapping[str, str] | None = None,
     waitlist_offer: str | None = None,
+    guess: bool = False,
 ) -> Decision:
     """Check every rule an order must pass and price it on the server. With ``hold`` the
     seats must be free now and the coupon or voucher usable; a quote only reports their
@@ -103,9 +114,10 @@ def _decide(
     ticket type (adult unless named). With ``waitlist_offer`` the seats are exactly the
     offer's, which holds them for this user: no stranded-seat rule (the list chose them).
 
-    Reads no more than the chosen seats and their neighbours (none when the stranded-seat
-    rule is off and nothing is held); a hold takes the showtime's terms from the
-    container's cache, which its transaction checks."""
+    Reads no more than the chosen seats and their neighbours, and with ``guess`` (a hold)
+    nothing at all when this container's hints (``hints``) say the choice is free and
+    strands no seat: the hold's transaction then checks the guess. A hold takes the
+    showtime's terms from the container's cache, which its transaction checks too."""
     settings = get_settings()
     problem = seat_count_problem(seat_ids, settings.max_seats_per_order)
     if problem:
@@ -124,21 +136,12 @@ def _decide(
         refusal = _terms_refusal(terms, seat_types, now)
     if refusal is not None:
         raise refusal
-    decisive: list[SeatState] = []
     offer = None
     if waitlist_offer is not None:
         offer = waitlist.claim(waitlist_offer, user_id, showtime_id, seat_ids)
-    elif settings.stranded_seat_rule:
-        now_epoch = int(now.timestamp())
-        nearby_ids = plan.nearby(seat_ids)
-        states = holds.read_seats(showtime_id, [*seat_ids, *nearby_ids])
-        taken = [s for s in seat_ids if s not in states or not is_free(states[s], now_epoch)]
-        if hold and taken:
-            raise SeatsUnavailable(taken)
-        stranded = stranded_seats(states.values(), seat_ids, now_epoch)
-        if stranded:
-            raise StrandedSeats(stranded)
-        decisive = [states[s] for s in decisive_seats(states.values(), seat_ids, now_epoch)]
+        decisive: dict[str, bool] = {}
+    else:
+        decisive = _seat_decision(plan, seat_ids, int(now.timestamp()), hold=hold, guess=guess)
     table = full_table(terms.prices, terms.ticket_prices)
     types, type_problem = chosen_types(seat_ids, ticket_types, table)
     if type_problem:
@@ -156,6 +159,44 @@ def _decide(
         if hold and priced.voucher_problem:
             raise Conflict(f"The voucher cannot be used: {priced.voucher_problem}.")
     return Decision(terms, priced, decisive, offer)
+
+
+def _seat_decision(
+    plan: plans.Plan, seat_ids: list[str], now_epoch: int, *, hold: bool, guess: bool
+) -> dict[str, bool]:
+    """The stranded-seat rule (and, for a hold, the seats being free) on a read, or on the
+    hints when ``guess`` and they promise a yes. Returns the seats the transaction must
+    find as decided: ``{seat id: expected free}``."""
+    rule = get_settings().stranded_seat_rule
+    showtime_id = plan.showtime_id
+    wanted = [*seat_ids, *plan.nearby(seat_ids)] if rule else list(seat_ids)
+    if guess and not hints.any_taken(showtime_id, seat_ids, now_epoch):
+        if not rule:
+            return {}  # the holds' own conditions decide
+        states = hints.guess(showtime_id, plan.places(wanted), now_epoch)
+        if not stranded_seats(states.values(), seat_ids, now_epoch):
+            return _expected(states, seat_ids, now_epoch)
+        # a guess never refuses: only a read can say the choice strands a seat
+    if not hold and not rule:
+        return {}
+    states = holds.read_seats(showtime_id, wanted)
+    hints.saw(showtime_id, states.values())
+    taken = [s for s in seat_ids if s not in states or not is_free(states[s], now_epoch)]
+    if hold and taken:
+        raise SeatsUnavailable(taken)
+    if not rule:
+        return {}
+    stranded = stranded_seats(states.values(), seat_ids, now_epoch)
+    if stranded:
+        raise StrandedSeats(stranded)
+    return _expected(states, seat_ids, now_epoch)
+
+
+def _expected(states: dict[str, SeatState], seat_ids: list[str], now_epoch: int) -> dict[str, bool]:
+    return {
+        s: is_free(states[s], now_epoch)
+        for s in decisive_seats(states.values(), seat_ids, now_epoch)
+    }
 
 
 def _terms_refusal(terms: SaleTerms, seat_types: set[str], now: datetime) -> Conflict | None:
@@ -247,6 +288,7 @@ def hold_order(
     showtime's terms, the seats near the choice). If those changed meanwhile, decide again.
     Seats someone else holds give 409 ``unavailable_seats``. Nothing outside DynamoDB is
     called here."""
+    guess = True  # first from this container's hints; a neighbour found changed: read
     for _ in range(DECIDE_ATTEMPTS):
         decision = _decide(
             user_id,
@@ -257,6 +299,7 @@ def hold_order(
             voucher_code=voucher_code,
             ticket_types=ticket_types,
             waitlist_offer=waitlist_offer,
+            guess=guess,
         )
         try:
             return _hold(
@@ -271,6 +314,8 @@ def hold_order(
         except _Outdated as outdated:
             if outdated.showtime:
                 showtimes.forget(showtime_id)
+            else:
+                guess = False
     raise Conflict("The seats around this choice keep changing; try again.")
 
 
@@ -359,7 +404,7 @@ def _hold(
     priced: Quote,
     numbers: Callable[[datetime], str] = order_number,
     *,
-    decisive: Sequence[SeatState] = (),
+    decisive: Mapping[str, bool] | None = None,
     order_id: str | None = None,
     offer: waitlist.OfferClaim | None = None,
 ) -> Order:
@@ -404,8 +449,8 @@ def _hold(
             holds.add_hold(
                 tx, showtime.showtime_id, seat_id, order.order_id, until, now_epoch, taking_over
             )
-        for seat in decisive:
-            holds.add_unchanged(tx, showtime.showtime_id, seat)
+        for seat_id, free in (decisive or {}).items():
+            holds.add_still(tx, showtime.showtime_id, seat_id, free, now_epoch)
         # seats taken over from an offer were counted held by it already
         counters.add(
             tx, showtime.showtime_id, held=len(seat_ids) - len(offer.seat_ids if offer else ())
@@ -418,8 +463,8 @@ def _hold(
             vouchers.add_redemption(tx, priced.voucher_code, user_id, now_epoch)
         try:
             tx.commit()
-            return order
         except (ConditionFailed, TransactionContended) as failed:
+            _learn(showtime.showtime_id, failed, decisive or {})
             if "order" in failed.labels:  # only a fixed (idempotent) id can already exist
                 raise Conflict(
                     "A request with this Idempotency-Key is still in progress."
@@ -442,7 +487,21 @@ def _hold(
                 raise _Outdated(showtime=showtimes.SHOWTIME in failed.labels) from failed
             if "number" not in failed.labels:
                 raise
+        else:
+            hints.saw_taken(showtime.showtime_id, seat_ids, until)
+            return order
     raise Conflict("Could not allocate an order number; try again.")
+
+
+def _learn(showtime_id: str, failed: Exception, decisive: Mapping[str, bool]) -> None:
+    """What a cancelled hold tells of the seats (hints for the next decision): a seat
+    whose condition failed is taken, a neighbour is not as expected."""
+    if not isinstance(failed, ConditionFailed):
+        return  # contention says nothing about the seats' state
+    hints.saw_taken(showtime_id, holds.labelled_seats(failed.labels, holds.seat_label))
+    moved = holds.labelled_seats(failed.labels, holds.nearby_label)
+    hints.saw_taken(showtime_id, [s for s in moved if decisive.get(s)])
+    hints.saw_free(showtime_id, [s for s in moved if not decisive.get(s, True)])
 
 
 def place_order_once(

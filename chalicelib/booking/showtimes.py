@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from pynamodb.expressions.condition import Condition
+from typing import Any
 
 from chalicelib.booking import catalogue
 from chalicelib.booking.catalogue import Showtime
@@ -71,12 +70,18 @@ def _read(showtime_id: str) -> SaleTerms:
     )
 
 
-def unchanged(version: int | None) -> Condition:
-    if version is None:
-        return Showtime.version.does_not_exist()
-    return Showtime.version == version
-
-
 def add_unchanged(tx: Transaction, terms: SaleTerms) -> None:
-    """The order's transaction fails on ``SHOWTIME`` if the showtime changed since."""
-    tx.check(SHOWTIME, Showtime, terms.showtime_id, unchanged(terms.version))
+    """The order's transaction fails on ``SHOWTIME`` if the showtime changed since (its
+    version, which every catalogue write bumps). Built without model objects, as the
+    hold's other items."""
+    check: dict[str, Any] = dict(
+        TableName=Showtime.Meta.table_name,
+        Key={"showtime_id": {"S": terms.showtime_id}},
+        ExpressionAttributeNames={"#version": "version"},
+    )
+    if terms.version is None:
+        check["ConditionExpression"] = "attribute_not_exists(#version)"
+    else:
+        check["ConditionExpression"] = "#version = :version"
+        check["ExpressionAttributeValues"] = {":version": {"N": str(terms.version)}}
+    tx.add("check", SHOWTIME, check)

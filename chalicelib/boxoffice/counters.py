@@ -82,11 +82,24 @@ def add(tx: Transaction, showtime_id: str, **deltas: int) -> None:
     unknown = set(deltas) - DELTAS
     if unknown:
         raise ValueError(f"no such counters: {sorted(unknown)}")
-    actions = [getattr(ShowtimeCounter, name).add(value) for name, value in deltas.items() if value]
-    if not actions:
+    added = {name: value for name, value in deltas.items() if value}
+    if not added:
         return
-    item = ShowtimeCounter(showtime_id, random.randrange(SHARDS))
-    tx.update(LABEL, item, actions, add_version_condition=False)
+    # Built as a DynamoDB operation, without model objects: it is in every hold.
+    tx.add(
+        "update",
+        LABEL,
+        dict(
+            TableName=ShowtimeCounter.Meta.table_name,
+            Key={
+                "showtime_id": {"S": showtime_id},
+                "shard": {"N": str(random.randrange(SHARDS))},
+            },
+            UpdateExpression="ADD " + ", ".join(f"#{name} :{name}" for name in added),
+            ExpressionAttributeNames={f"#{name}": name for name in added},
+            ExpressionAttributeValues={f":{name}": {"N": str(v)} for name, v in added.items()},
+        ),
+    )
 
 
 def open_showtime(showtime_id: str, cinema_id: str, day: str, capacity: int) -> None:

@@ -30,7 +30,6 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import ServiceUnavailable
@@ -90,16 +89,28 @@ def connection() -> Connection:
     return _connection
 
 
-_Apply = Callable[[TransactWrite], None]
 # The order pynamodb sends items in, hence the order of the cancellation reasons.
 _KINDS = ("check", "delete", "put", "update")
+Operation = dict[str, Any]
 
 
 class Transaction:
-    """Collect labelled items, then ``commit()`` them as one TransactWriteItems."""
+    """Collect labelled items, then ``commit()`` them as one TransactWriteItems.
+
+    Each item becomes its DynamoDB operation once per ``commit()`` (whatever the
+    retries), from a pynamodb model and condition; or it is given ready-made with ``add``
+    (the hold's hot path, which builds its few operations without model objects)."""
 
     def __init__(self) -> None:
-        self._ops: dict[str, list[tuple[str, _Apply]]] = {kind: [] for kind in _KINDS}
+        self._ops: dict[str, list[tuple[str, Callable[[], Operation]]]] = {
+            kind: [] for kind in _KINDS
+        }
+        self._versioned: list[Model] = []  # models whose local version follows the commit
+
+    def add(self, kind: str, label: str, operation: Operation) -> None:
+        """A ready-made operation (``TableName``, ``Key`` or ``Item``, expressions) of
+        ``kind`` ``check``, ``delete``, ``put`` or ``update``."""
+        self._ops[kind].append((label, lambda: operation))
 
     def check(
         self,
@@ -111,11 +122,19 @@ class Transaction:
         range_key: Any = None,
     ) -> None:
         self._ops["check"].append(
-            (label, lambda tx: tx.condition_check(model, hash_key, range_key, condition=condition))
+            (
+                label,
+                lambda: model.get_operation_kwargs_from_class(
+                    hash_key, range_key=range_key, condition=condition
+                ),
+            )
         )
 
     def put(self, label: str, item: Model, condition: Condition | None = None) -> None:
-        self._ops["put"].append((label, lambda tx: tx.save(item, condition=condition)))
+        self._ops["put"].append(
+            (label, lambda: item.get_save_kwargs_from_instance(condition=condition))
+        )
+        self._versioned.append(item)
 
     def update(
         self,
@@ -129,14 +148,14 @@ class Transaction:
         self._ops["update"].append(
             (
                 label,
-                lambda tx: tx.update(
-                    item,
+                lambda: item.get_update_kwargs_from_instance(
                     actions=actions,
                     condition=condition,
                     add_version_condition=add_version_condition,
                 ),
             )
         )
+        self._versioned.append(item)
 
     def delete(
         self,
@@ -149,8 +168,8 @@ class Transaction:
         self._ops["delete"].append(
             (
                 label,
-                lambda tx: tx.delete(
-                    item, condition=condition, add_version_condition=add_version_condition
+                lambda: item.get_delete_kwargs_from_instance(
+                    condition=condition, add_version_condition=add_version_condition
                 ),
             )
         )
@@ -161,16 +180,21 @@ class Transaction:
         return [label for kind in _KINDS for label, _ in self._ops[kind]]
 
     def commit(self) -> None:
-        ordered = [apply for kind in _KINDS for _, apply in self._ops[kind]]
-        if not ordered:
+        if not self.labels:
             return
+        lists = {kind: [build() for _, build in self._ops[kind]] for kind in _KINDS}
 
         def write() -> None:
-            with TransactWrite(connection=connection()) as tx:
-                for apply in ordered:
-                    apply(tx)
+            connection().transact_write_items(
+                condition_check_items=lists["check"],
+                delete_items=lists["delete"],
+                put_items=lists["put"],
+                update_items=lists["update"],
+            )
 
         commit_with_retries(write, self.labels)
+        for model in self._versioned:  # as pynamodb's TransactWrite does after a commit
+            model.update_local_version_attribute()
 
 
 def _code(reason: Any) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.booking import holds, orders, service, tickets
+from chalicelib.booking import hints, holds, orders, service, tickets
 from chalicelib.booking.models import Order, Seat, UserCoupon
 from chalicelib.booking.rules import SeatStatus
 from chalicelib.booking.schemas import PlacedOrder, TicketOut
@@ -139,23 +139,28 @@ def race_on_one_read(monkeypatch: pytest.MonkeyPatch, calls: list[Callable[[], A
         monkeypatch.setattr(holds, "read_seats", read_seats)
 
 
+@pytest.mark.parametrize("decided_on", ["the same read", "a guess"])
 @pytest.mark.parametrize("first", ["ann", "bob"])
 def test_two_orders_that_together_strand_a_seat_never_both_succeed(
-    monkeypatch: pytest.MonkeyPatch, first: str
+    monkeypatch: pytest.MonkeyPatch, first: str, decided_on: str
 ) -> None:
     """A01-A02 and A04-A05 of a five-seat row each pass the rule alone; together they
-    strand A03. Both decide on the same read, so only the transaction's checks on the
-    neighbours as read can stop the second one."""
+    strand A03. Both decide on the same state (a read, or this container's hints that
+    all is free), so only the transaction's checks on the neighbours can stop the second
+    one."""
     show = make_showtime(seats=one_row(5))
     choices = {"ann": ["A01", "A02"], "bob": ["A04", "A05"]}
     order = [first, *(name for name in choices if name != first)]
-    results = race_on_one_read(
-        monkeypatch,
-        [
-            lambda name=name: service.place_order(name, show.showtime_id, choices[name], None)
-            for name in order
-        ],
-    )
+    calls = [
+        lambda name=name: service.place_order(name, show.showtime_id, choices[name], None)
+        for name in order
+    ]
+    if decided_on == "the same read":
+        # stale hints (a chosen seat seen taken) send both to read first
+        hints.saw_taken(show.showtime_id, ["A01", "A05"])
+        results = race_on_one_read(monkeypatch, calls)
+    else:
+        results = race(calls)
     placed = [r for r in results if isinstance(r, PlacedOrder)]
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(placed) == 1 and len(refused) == 1, results
