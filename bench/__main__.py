@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     if "holds" in parts or "seatmap" in parts:
         from bench.env import local_dynamodb
 
-        with local_dynamodb():
+        with local_dynamodb() as dynamodb_pid:
             if "holds" in parts:
-                out.append(hold_table(args.rounds))
+                out.append(hold_table(args.rounds, dynamodb_pid))
                 print(out[-1], flush=True)
             if "seatmap" in parts:
                 out.append(seat_map_table(args.samples))
@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def hold_table(rounds: int) -> str:
+def hold_table(rounds: int, dynamodb_pid: int) -> str:
     from bench.calls import CallCounter
 
-    runs = holds.measure(rounds, CallCounter())
+    runs = holds.measure(rounds, CallCounter(), dynamodb_pid)
     rows = []
     for seats in holds.HALLS:
         mine = [r for r in runs if r.seats == seats]
@@ -73,6 +73,8 @@ def hold_table(rounds: int) -> str:
                     ratio(rate, peer),
                     ratio(rate, fair),
                     statistics.median(r.calls_per_attempt for r in these),
+                    statistics.median(r.python_ms for r in these),
+                    statistics.median(r.dynamodb_ms for r in these),
                     "/".join(str(r.held) for r in these),
                     sum(len(r.errors) for r in these),
                 ]
@@ -81,7 +83,8 @@ def hold_table(rounds: int) -> str:
     note = (
         f"{holds.CLIENTS} clients x {holds.SEATS_PER_CLIENT} seats, {holds.THREADS} threads, "
         f"median of {rounds} runs; attempts/s relative to read-then-write, bare and "
-        "with the order written as the service writes it; "
+        "with the order written as the service writes it; CPU ms per attempt of this "
+        "process (one core at most: the GIL) and of DynamoDB Local (both share the 2 cores); "
         "no seat was in two holds in any run"
     )
     title = "(a) seat holds on DynamoDB Local: " + note
@@ -94,6 +97,8 @@ def hold_table(rounds: int) -> str:
             "vs peer",
             "vs peer + order",
             "calls/attempt",
+            "python CPU",
+            "DynamoDB CPU",
             "held",
             "errors",
         ],

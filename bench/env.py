@@ -56,10 +56,17 @@ def lambda_environment() -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", ""), **LAMBDA_RUNTIME, **STACK}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from ``/proc`` (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def local_dynamodb() -> Iterator[str]:
+def local_dynamodb() -> Iterator[int]:
     """DynamoDB Local in memory on a free port, every table created, the application
-    pointed at it (before any model is imported). Yields the endpoint."""
+    pointed at it (before any model is imported). Yields its process id (its CPU time is
+    part of what a contestant costs)."""
     state = Path(tempfile.mkdtemp(prefix="marquee-bench-"))
     free = services.free_port
     ports = Ports(api=free(), dynamodb=free(), moto=free(), stripe=free())
@@ -74,7 +81,8 @@ def local_dynamodb() -> Iterator[str]:
         from chalicelib.core.dynamo import create_missing_tables
 
         create_missing_tables()
-        yield f"http://127.0.0.1:{ports.dynamodb}"
+        assert dynamodb.process is not None
+        yield dynamodb.process.pid
     finally:
         dynamodb.stop()
         shutil.rmtree(state, ignore_errors=True)

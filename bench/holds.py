@@ -59,6 +59,8 @@ class Run:
     calls: int
     held: int
     refused: int
+    python_cpu: float  # seconds of this process (the GIL: at most one core)
+    dynamodb_cpu: float  # seconds of DynamoDB Local's process
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -68,6 +70,14 @@ class Run:
     @property
     def calls_per_attempt(self) -> float:
         return self.calls / CLIENTS
+
+    @property
+    def python_ms(self) -> float:
+        return self.python_cpu / CLIENTS * 1000
+
+    @property
+    def dynamodb_ms(self) -> float:
+        return self.dynamodb_cpu / CLIENTS * 1000
 
 
 def row_label(index: int) -> str:
@@ -323,12 +333,19 @@ def boto3_dynamodb() -> Any:
 
 
 def run_once(
-    name: str, attempt: Attempt, seats: int, picked: list[list[str]], counter: CallCounter
+    name: str,
+    attempt: Attempt,
+    seats: int,
+    picked: list[list[str]],
+    counter: CallCounter,
+    dynamodb_pid: int,
 ) -> Run:
+    from bench.env import cpu_seconds
     from tests.booking.support import make_showtime
 
     show = make_showtime(seats=layout(seats))
     counter.reset()
+    python_cpu, dynamodb_cpu = time.process_time(), cpu_seconds(dynamodb_pid)
     started = time.perf_counter()
     errors: list[str] = []
 
@@ -342,10 +359,13 @@ def run_once(
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         holders = list(pool.map(one, range(CLIENTS)))
     seconds = time.perf_counter() - started
+    python_cpu = time.process_time() - python_cpu
+    dynamodb_cpu = cpu_seconds(dynamodb_pid) - dynamodb_cpu
     calls = counter.value
     verify(show.showtime_id, holders, picked)
     held = sum(1 for h in holders if h)
-    return Run(name, seats, seconds, calls, held, CLIENTS - held - len(errors), errors)
+    refused = CLIENTS - held - len(errors)
+    return Run(name, seats, seconds, calls, held, refused, python_cpu, dynamodb_cpu, errors)
 
 
 def verify(showtime_id: str, holders: list[str | None], picked: list[list[str]]) -> None:
@@ -370,7 +390,7 @@ def verify(showtime_id: str, holders: list[str | None], picked: list[list[str]])
         raise AssertionError(f"held seats {len(stored)} differ from successes {len(claimed)}")
 
 
-def measure(rounds: int, counter: CallCounter) -> list[Run]:
+def measure(rounds: int, counter: CallCounter, dynamodb_pid: int) -> list[Run]:
     """Every contestant on every hall size, ``rounds`` times, interleaved."""
     from chalicelib.booking.models import Seat
 
@@ -392,5 +412,5 @@ def measure(rounds: int, counter: CallCounter) -> list[Run]:
             order = list(CONTESTANTS)
             random.Random(round_number).shuffle(order)
             for name in order:
-                runs.append(run_once(name, attempts[name], seats, picked, counter))
+                runs.append(run_once(name, attempts[name], seats, picked, counter, dynamodb_pid))
     return runs
