@@ -6,7 +6,7 @@
 - ``holds``: seat-level conditions (hold, sell, release), reads of a few seats, the seat map.
 - ``plans``: where each seat of a showtime is (immutable, cached per container).
 - ``showtimes``: the showtime's sale terms, cached per container and checked in the order's
-  transaction on the showtime's version.
+  transaction on their stamp, on the counter shard the order counts on.
 - ``orders``: order transitions as transactions, and the order's public shape.
 - ``service``: the use cases behind the routes (quote, place, list, cancel).
 - ``payments``: Stripe PaymentIntents, refunds and the signed webhook.

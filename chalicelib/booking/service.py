@@ -56,10 +56,11 @@ from chalicelib.booking.schemas import (
 )
 from chalicelib.booking.showtimes import SaleTerms
 from chalicelib.booking.tickets import tickets_of
-from chalicelib.boxoffice import counters, staff
+from chalicelib.boxoffice import staff
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import (
+    AppError,
     Conflict,
     Forbidden,
     NotFound,
@@ -129,11 +130,11 @@ def _decide(
     plan = plans.plan_of(showtime_id)
     plan.check_known(seat_ids)
     seat_types = {plan.seat_type(s) for s in seat_ids}
-    refusal = _terms_refusal(terms, seat_types, now)
+    refusal = _terms_refusal(terms, seat_types, seat_ids, ticket_types, now)
     if refusal is not None and hold:
         # Only a transaction proves cached terms current: never refuse on them alone.
         terms = showtimes.sale_terms(showtime_id, cached=False)
-        refusal = _terms_refusal(terms, seat_types, now)
+        refusal = _terms_refusal(terms, seat_types, seat_ids, ticket_types, now)
     if refusal is not None:
         raise refusal
     offer = None
@@ -143,9 +144,7 @@ def _decide(
     else:
         decisive = _seat_decision(plan, seat_ids, int(now.timestamp()), hold=hold, guess=guess)
     table = full_table(terms.prices, terms.ticket_prices)
-    types, type_problem = chosen_types(seat_ids, ticket_types, table)
-    if type_problem:
-        raise ValidationFailed.single("ticket_types", type_problem)
+    types, _ = chosen_types(seat_ids, ticket_types, table)  # as _terms_refusal found them
     lines = typed_lines(((s, plan.seat_type(s), types[s]) for s in seat_ids), table)
     coupon = coupon_for(user_id, coupon_id) if coupon_id else None
     priced = quote(lines, terms.currency, terms.movie_id, now, coupon)
@@ -170,7 +169,11 @@ def _seat_decision(
     rule = get_settings().stranded_seat_rule
     showtime_id = plan.showtime_id
     wanted = [*seat_ids, *plan.nearby(seat_ids)] if rule else list(seat_ids)
-    if guess and not hints.any_taken(showtime_id, seat_ids, now_epoch):
+    if (
+        guess
+        and not hints.read_first(showtime_id)
+        and not hints.any_taken(showtime_id, seat_ids, now_epoch)
+    ):
         if not rule:
             return {}  # the holds' own conditions decide
         states = hints.guess(showtime_id, plan.places(wanted), now_epoch)
@@ -183,6 +186,7 @@ def _seat_decision(
     hints.saw(showtime_id, states.values())
     taken = [s for s in seat_ids if s not in states or not is_free(states[s], now_epoch)]
     if hold and taken:
+        hints.found(showtime_id, taken=True)
         raise SeatsUnavailable(taken)
     if not rule:
         return {}
@@ -199,14 +203,25 @@ def _expected(states: dict[str, SeatState], seat_ids: list[str], now_epoch: int)
     }
 
 
-def _terms_refusal(terms: SaleTerms, seat_types: set[str], now: datetime) -> Conflict | None:
-    """Why the showtime's terms refuse this order, or ``None``."""
+def _terms_refusal(
+    terms: SaleTerms,
+    seat_types: set[str],
+    seat_ids: list[str],
+    ticket_types: Mapping[str, str] | None,
+    now: datetime,
+) -> AppError | None:
+    """Why the showtime's terms refuse this order (sales, seat types, ticket types), or
+    ``None``."""
     close = get_settings().sales_close_minutes
     if not sales_are_open(terms.starts_at, terms.sales_open, now, close):
         return Conflict("Sales for this showtime are closed.")
     missing = sorted(seat_types - set(terms.prices))
     if missing:
         return Conflict(f"This showtime has no price for {', '.join(missing)} seats.")
+    table = full_table(terms.prices, terms.ticket_prices)
+    _, type_problem = chosen_types(seat_ids, ticket_types, table)
+    if type_problem:
+        return ValidationFailed.single("ticket_types", type_problem)
     return None
 
 
@@ -289,6 +304,9 @@ def hold_order(
     Seats someone else holds give 409 ``unavailable_seats``. Nothing outside DynamoDB is
     called here."""
     guess = True  # first from this container's hints; a neighbour found changed: read
+    # a terms stamp a counter shard refused: the terms changed since, or (when the showtime
+    # still carries it) the shard never got it; then the showtime's version decides
+    stale_stamp: str | None = None
     for _ in range(DECIDE_ATTEMPTS):
         decision = _decide(
             user_id,
@@ -310,9 +328,11 @@ def hold_order(
                 decisive=decision.decisive,
                 order_id=order_id,
                 offer=decision.offer,
+                on_shard=decision.terms.stamp != stale_stamp,
             )
         except _Outdated as outdated:
             if outdated.showtime:
+                stale_stamp = decision.terms.stamp
                 showtimes.forget(showtime_id)
             else:
                 guess = False
@@ -407,6 +427,7 @@ def _hold(
     decisive: Mapping[str, bool] | None = None,
     order_id: str | None = None,
     offer: waitlist.OfferClaim | None = None,
+    on_shard: bool = True,
 ) -> Order:
     """The hold transaction. The order number is claimed in it too; on the (rare) collision
     of the random part, a fresh number is drawn and the whole transaction tried again."""
@@ -443,7 +464,9 @@ def _hold(
             OrderNumber(order.number, order_id=order.order_id),
             condition=OrderNumber.number.does_not_exist(),
         )
-        showtimes.add_unchanged(tx, showtime)
+        # seats taken over from an offer were counted held by it already
+        held = len(seat_ids) - len(offer.seat_ids if offer else ())
+        showtimes.add_counted_unchanged(tx, showtime, on_shard=on_shard, held=held)
         taking_over = offer.hold_id if offer else None
         for seat_id in seat_ids:
             holds.add_hold(
@@ -451,10 +474,6 @@ def _hold(
             )
         for seat_id, free in (decisive or {}).items():
             holds.add_still(tx, showtime.showtime_id, seat_id, free, now_epoch)
-        # seats taken over from an offer were counted held by it already
-        counters.add(
-            tx, showtime.showtime_id, held=len(seat_ids) - len(offer.seat_ids if offer else ())
-        )
         if offer is not None:
             waitlist.add_accept(tx, offer, order.order_id, now_epoch)
         if priced.coupon_id:
@@ -489,6 +508,7 @@ def _hold(
                 raise
         else:
             hints.saw_taken(showtime.showtime_id, seat_ids, until)
+            hints.found(showtime.showtime_id, taken=False)
             return order
     raise Conflict("Could not allocate an order number; try again.")
 
@@ -498,8 +518,11 @@ def _learn(showtime_id: str, failed: Exception, decisive: Mapping[str, bool]) ->
     whose condition failed is taken, a neighbour is not as expected."""
     if not isinstance(failed, ConditionFailed):
         return  # contention says nothing about the seats' state
-    hints.saw_taken(showtime_id, holds.labelled_seats(failed.labels, holds.seat_label))
+    taken = holds.labelled_seats(failed.labels, holds.seat_label)
     moved = holds.labelled_seats(failed.labels, holds.nearby_label)
+    if taken or moved:  # the guess was wrong: a cancelled transaction
+        hints.found(showtime_id, taken=True)
+    hints.saw_taken(showtime_id, taken)
     hints.saw_taken(showtime_id, [s for s in moved if decisive.get(s)])
     hints.saw_free(showtime_id, [s for s in moved if not decisive.get(s, True)])
 

@@ -32,6 +32,7 @@ from chalicelib.boxoffice.blocking import showtime_at_cinema
 from chalicelib.boxoffice.models import Cancellation, CancelledOrder, RefundRecord
 from chalicelib.boxoffice.schemas import CancellationOut
 from chalicelib.catalog.models import Showtime
+from chalicelib.catalog.support import add_terms_write
 from chalicelib.core import clock
 from chalicelib.core.dynamo import conditionally, get_or_none
 from chalicelib.core.errors import Conflict, NotFound
@@ -71,16 +72,15 @@ def cancel_showtime(showtime_id: str, reason: str, principal: Principal) -> Canc
     if showtime.cancelled_at is None:
         now = clock.now()
         tx = Transaction()
-        tx.update(
-            "showtime",
+        # holds check the terms they decided on: in-flight ones decide again
+        add_terms_write(
+            tx,
             showtime,
             [
                 Showtime.cancelled_at.set(now),
                 Showtime.cancel_reason.set(reason),
                 Showtime.sales_open.set(False),
                 Showtime.updated_at.set(now),
-                # holds check the version they decided on: in-flight ones decide again
-                Showtime.version.add(1),
             ],
             condition=Showtime.cancelled_at.does_not_exist(),
         )

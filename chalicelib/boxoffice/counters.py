@@ -19,6 +19,11 @@ What the seat counts mean (``Tally``):
 - Invariant: ``capacity = free + held + sold + blocked`` once lapsed holds are swept
   (``free`` = ``seats_left``).
 
+Every shard also carries the showtime's terms stamp (``add_terms_stamp``), so a hold checks
+that the terms it priced on are current on the one shard it counts on, never on the
+showtime item that all holds of the showtime would share (see
+``chalicelib/booking/showtimes.py``).
+
 Money (minor units): ``gross`` is the subtotal of every paid order, ``discounts`` their
 discounts, ``refunds`` what was paid back; ``net = gross - discounts - refunds``.
 """
@@ -26,7 +31,8 @@ discounts, ``refunds`` what was paid back; ``net = gross - discounts - refunds``
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -79,27 +85,68 @@ DELTAS = frozenset(f.name for f in _FIELDS) - {"capacity"}
 def add(tx: Transaction, showtime_id: str, **deltas: int) -> None:
     """Add ``deltas`` (``held=2``, ``sold=-1``, ``gross=9000``...) to the showtime's counters
     inside ``tx``. Zero deltas are left out; nothing is added when all are zero."""
+    added = _nonzero(deltas)
+    if added:
+        tx.add("update", LABEL, _shard_operation(showtime_id, added))
+
+
+def add_if_stamped(
+    tx: Transaction, showtime_id: str, stamp: str, label: str, deltas: Mapping[str, int]
+) -> None:
+    """``add``, on a shard that must carry the terms ``stamp`` (``add_terms_stamp``), else
+    the transaction fails on ``label``; the shard is checked even when nothing is added."""
+    operation = _shard_operation(showtime_id, _nonzero(deltas))
+    operation["ConditionExpression"] = "#terms_stamp = :terms_stamp"
+    operation["ExpressionAttributeNames"]["#terms_stamp"] = "terms_stamp"
+    operation.setdefault("ExpressionAttributeValues", {})[":terms_stamp"] = {"S": stamp}
+    tx.add("update" if "UpdateExpression" in operation else "check", label, operation)
+
+
+def _nonzero(deltas: Mapping[str, int]) -> dict[str, int]:
     unknown = set(deltas) - DELTAS
     if unknown:
         raise ValueError(f"no such counters: {sorted(unknown)}")
-    added = {name: value for name, value in deltas.items() if value}
-    if not added:
-        return
-    # Built as a DynamoDB operation, without model objects: it is in every hold.
-    tx.add(
-        "update",
-        LABEL,
-        dict(
-            TableName=ShowtimeCounter.Meta.table_name,
-            Key={
-                "showtime_id": {"S": showtime_id},
-                "shard": {"N": str(random.randrange(SHARDS))},
-            },
-            UpdateExpression="ADD " + ", ".join(f"#{name} :{name}" for name in added),
-            ExpressionAttributeNames={f"#{name}": name for name in added},
-            ExpressionAttributeValues={f":{name}": {"N": str(v)} for name, v in added.items()},
-        ),
+    return {name: value for name, value in deltas.items() if value}
+
+
+def _shard_operation(showtime_id: str, added: Mapping[str, int]) -> dict[str, Any]:
+    """The update of a shard chosen at random, as a DynamoDB operation without model
+    objects (it is in every hold); no ``UpdateExpression`` when nothing is added."""
+    operation: dict[str, Any] = dict(
+        TableName=ShowtimeCounter.Meta.table_name,
+        Key=_shard_key(showtime_id, random.randrange(SHARDS)),
+        ExpressionAttributeNames={f"#{name}": name for name in added},
     )
+    if added:
+        operation["UpdateExpression"] = "ADD " + ", ".join(f"#{name} :{name}" for name in added)
+        operation["ExpressionAttributeValues"] = {
+            f":{name}": {"N": str(value)} for name, value in added.items()
+        }
+    return operation
+
+
+def add_terms_stamp(tx: Transaction, showtime_id: str) -> str:
+    """A fresh terms stamp on every shard of the showtime, in the transaction that writes
+    the showtime's new terms (with the stamp returned): holds decided on older terms then
+    fail their shard's check (see ``chalicelib/booking/showtimes.py``)."""
+    stamp = uuid.uuid4().hex
+    for shard in range(SHARDS):
+        tx.add(
+            "update",
+            f"{LABEL}:{shard}",
+            dict(
+                TableName=ShowtimeCounter.Meta.table_name,
+                Key=_shard_key(showtime_id, shard),
+                UpdateExpression="SET #terms_stamp = :terms_stamp",
+                ExpressionAttributeNames={"#terms_stamp": "terms_stamp"},
+                ExpressionAttributeValues={":terms_stamp": {"S": stamp}},
+            ),
+        )
+    return stamp
+
+
+def _shard_key(showtime_id: str, shard: int) -> dict[str, Any]:
+    return {"showtime_id": {"S": showtime_id}, "shard": {"N": str(shard)}}
 
 
 def open_showtime(showtime_id: str, cinema_id: str, day: str, capacity: int) -> None:

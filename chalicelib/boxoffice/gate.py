@@ -3,8 +3,8 @@
 Cancelling a showtime sets ``cancelled_at`` on it in one write. A payment (``orders.pay``)
 or a counter sale carries a ConditionCheck that the showtime is not cancelled, so once the
 cancellation has committed no sale of it can commit; one that committed first is found
-and refunded by the cancellation's fan-out. (Holds check the showtime's version, which
-the cancellation changes too.)
+and refunded by the cancellation's fan-out. (Holds check the showtime's terms stamp,
+which the cancellation changes too.)
 """
 
 from __future__ import annotations

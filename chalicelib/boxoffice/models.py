@@ -55,6 +55,9 @@ class ShowtimeCounter(Model):
     refunded_seats = NumberAttribute(default=0)
     counter_cash = NumberAttribute(default=0)  # counter sales paid in cash
     counter_terminal = NumberAttribute(default=0)  # counter sales paid by card terminal
+    # the showtime's terms stamp, copied on every shard where holds check it
+    # (chalicelib/booking/showtimes.py); absent on showtimes from before stamps
+    terms_stamp = UnicodeAttribute(null=True)
 
     by_cinema_day = CountersByCinemaDay()
 

@@ -268,6 +268,10 @@ class Showtime(Model):
     # +1 on every write: booking caches a showtime's terms and checks this in the order's
     # transaction (chalicelib/booking/showtimes.py); absent on items from before it
     version = NumberAttribute(null=True)
+    # a fresh random token with every write of the terms, copied in the same transaction
+    # onto each counter shard (boxoffice.counters.add_terms_stamp): a hold checks it on
+    # the shard it counts on instead of on this item; absent on items from before it
+    terms_stamp = UnicodeAttribute(null=True)
 
     by_movie = ShowtimeMovieIndex()
     by_cinema = ShowtimeCinemaIndex()

@@ -33,10 +33,10 @@ from chalicelib.catalog.schemas import (
     ShowtimePatch,
     showtime_out,
 )
-from chalicelib.catalog.support import new_id
+from chalicelib.catalog.support import new_id, write_terms
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
-from chalicelib.core.dynamo import conditionally, get_or_404, get_or_none
+from chalicelib.core.dynamo import get_or_404, get_or_none
 from chalicelib.core.errors import AppError, Conflict, NotFound, UnknownReference, ValidationFailed
 from chalicelib.core.transactions import ConditionFailed, Transaction, TransactionContended
 
@@ -128,6 +128,8 @@ def _schedule(showtime: Showtime, previous: _Slot | None, is_new: bool) -> None:
     for _ in range(SCHEDULE_ATTEMPTS):
         tx = Transaction()
         _book_interval(showtime, previous, tx)
+        # the whole item is written: with a fresh terms stamp, on its counter shards too
+        showtime.terms_stamp = counters.add_terms_stamp(tx, showtime.showtime_id)
         if is_new:
             tx.put("showtime", showtime, Showtime.showtime_id.does_not_exist())
         else:
@@ -200,17 +202,15 @@ def create_showtime(body: ShowtimeIn) -> Scheduled:
 
 def _save_fields(showtime: Showtime) -> None:
     """Only the editable fields, on a live showtime: a concurrent withdrawal wins."""
-    saved = conditionally(
-        lambda: showtime.update(
-            actions=[
-                Showtime.format.set(showtime.format),
-                Showtime.language.set(showtime.language),
-                Showtime.sales_open.set(showtime.sales_open),
-                Showtime.updated_at.set(showtime.updated_at),
-                Showtime.version.add(1),
-            ],
-            condition=Showtime.withdrawn == False,  # noqa: E712
-        )
+    saved = write_terms(
+        showtime,
+        [
+            Showtime.format.set(showtime.format),
+            Showtime.language.set(showtime.language),
+            Showtime.sales_open.set(showtime.sales_open),
+            Showtime.updated_at.set(showtime.updated_at),
+        ],
+        condition=Showtime.withdrawn == False,  # noqa: E712
     )
     if not saved:
         raise Conflict("This showtime was withdrawn with its movie or cinema.")

@@ -9,9 +9,14 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+
+from chalicelib.boxoffice import counters
 from chalicelib.catalog.models import Showtime
 from chalicelib.core import clock
 from chalicelib.core.config import get_settings
+from chalicelib.core.transactions import ConditionFailed, Transaction
 
 
 def new_id() -> str:
@@ -40,14 +45,39 @@ def withdraw_future_showtimes(index: Any, key: str) -> int:
     the lists (the items stay for the orders that refer to them)."""
     count = 0
     for showtime in index.query(key, Showtime.starts_at >= clock.now()):
-        showtime.update(
-            actions=[
+        write_terms(
+            showtime,
+            [
                 Showtime.withdrawn.set(True),
                 Showtime.listed.remove(),
                 Showtime.sales_open.set(False),
                 Showtime.updated_at.set(clock.now()),
-                Showtime.version.add(1),
-            ]
+            ],
         )
         count += 1
     return count
+
+
+def add_terms_write(
+    tx: Transaction, showtime: Showtime, actions: list[Action], condition: Condition | None = None
+) -> None:
+    """``actions`` on the showtime in ``tx``, with what every write of its terms carries:
+    ``version`` + 1 and a fresh ``terms_stamp``, copied onto its counter shards in the same
+    transaction (holds decided on cached terms check it there)."""
+    stamp = counters.add_terms_stamp(tx, showtime.showtime_id)
+    actions = [*actions, Showtime.terms_stamp.set(stamp), Showtime.version.add(1)]
+    tx.update("showtime", showtime, actions, condition=condition)
+
+
+def write_terms(
+    showtime: Showtime, actions: list[Action], condition: Condition | None = None
+) -> bool:
+    """``add_terms_write`` in a transaction of its own; ``False`` when ``condition`` failed
+    (nothing written)."""
+    tx = Transaction()
+    add_terms_write(tx, showtime, actions, condition)
+    try:
+        tx.commit()
+    except ConditionFailed:
+        return False
+    return True

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from chalicelib.catalog.models import Showtime
+from chalicelib.catalog.support import write_terms
 from chalicelib.core import clock
-from chalicelib.core.dynamo import conditionally, get_or_404
+from chalicelib.core.dynamo import get_or_404
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.selling.ticket_rules import PriceTable, full_table, table_problem
 
@@ -30,18 +31,15 @@ def set_ticket_prices(showtime: Showtime, others: Mapping[str, Mapping[str, int]
     if problem:
         raise ValidationFailed.single("prices", problem)
     table = {t: {s: int(p) for s, p in prices.items()} for t, prices in others.items()}
-    changed = conditionally(
-        lambda: showtime.update(
-            actions=[
-                Showtime.ticket_prices.set(table),
-                Showtime.updated_at.set(clock.now()),
-                # holds price from cached terms checked on the version: new prices, new one
-                Showtime.version.add(1),
-            ],
-            condition=(Showtime.withdrawn == False)  # noqa: E712
-            & Showtime.cancelled_at.does_not_exist(),
-        )
+    # holds price on cached terms, checked on their stamp: new prices, new stamp
+    now = clock.now()
+    changed = write_terms(
+        showtime,
+        [Showtime.ticket_prices.set(table), Showtime.updated_at.set(now)],
+        condition=(Showtime.withdrawn == False)  # noqa: E712
+        & Showtime.cancelled_at.does_not_exist(),
     )
     if not changed:
         raise Conflict("This showtime was withdrawn or cancelled: its prices stay.")
+    showtime.ticket_prices, showtime.updated_at = table, now
     return showtime

@@ -13,6 +13,7 @@ from chalicelib.booking.models import create_seat_items
 from chalicelib.boxoffice import counters
 from chalicelib.catalog.rules import SeatSpec
 from chalicelib.core import clock
+from chalicelib.core.transactions import Transaction
 
 #: price per seat type, minor units
 PRICES = {"standard": 4500, "vip": 6000, "couple-left": 5000, "couple-right": 5000}
@@ -114,7 +115,10 @@ def make_showtime(
         created_at=now,
         updated_at=now,
     )
-    show.save()
+    tx = Transaction()  # written as the catalogue writes it: with its terms stamp
+    show.terms_stamp = counters.add_terms_stamp(tx, showtime_id)
+    tx.put("showtime", show)
+    tx.commit()
     layout = seats or hall_layout()
     create_seat_items(showtime_id, layout, prices or PRICES, starts_at + timedelta(days=1))
     counters.open_showtime(showtime_id, cinema_id, show.day, len(layout))
