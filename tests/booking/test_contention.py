@@ -199,3 +199,66 @@ def test_one_ticket_checked_in_from_concurrent_requests_succeeds_once() -> None:
     assert len(succeeded) == 1
     assert all(isinstance(r, Conflict) for r in results if not isinstance(r, TicketOut))
     assert orders.load(order.order_id).status == "used"
+
+
+def test_no_hold_begun_after_sales_closed_commits_on_the_cached_open_terms() -> None:
+    """Holds keep coming, from a container that cached the showtime's open terms, while
+    staff close its sales: every hold begun after the PATCH returned is refused (the
+    terms stamp on the counter shards sees the change), and the counters match the seats
+    held."""
+    from chalicelib.boxoffice import counters
+    from chalicelib.catalog.schemas import ShowtimePatch
+    from chalicelib.catalog.showtimes import update_showtime
+
+    rows, per_row = 20, 50
+    show = make_showtime(
+        seats=[
+            SeatSpec(f"R{r:02d}-{c:02d}", f"R{r:02d}", r, c, "standard")
+            for r in range(rows)
+            for c in range(per_row)
+        ]
+    )
+    pairs = [[f"R{r:02d}-{c:02d}", f"R{r:02d}-{c + 1:02d}"] for r in range(rows) for c in (0, 2)]
+    pairs += [
+        [f"R{r:02d}-{c:02d}", f"R{r:02d}-{c + 1:02d}"]
+        for r in range(rows)
+        for c in range(4, per_row, 2)
+    ]
+    service.hold_order("warm", show.showtime_id, pairs.pop(0), None)  # terms cached
+    closed = threading.Event()
+    enough = threading.Event()
+    attempts: list[tuple[bool, bool]] = []  # (begun after the close, held)
+    lock = threading.Lock()
+
+    def customer(n: int) -> None:
+        while True:
+            with lock:
+                if not pairs or sum(1 for after, _ in attempts if after) >= 40:
+                    return
+                pair = pairs.pop(0)
+            after = closed.is_set()
+            try:
+                service.hold_order(f"user-{n}", show.showtime_id, pair, None)
+                held = True
+            except AppError:
+                held = False
+            with lock:
+                attempts.append((after, held))
+                if sum(1 for _, h in attempts if h) >= 10:
+                    enough.set()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        running = [pool.submit(customer, n) for n in range(8)]
+        assert enough.wait(timeout=120)
+        update_showtime(show.showtime_id, ShowtimePatch(sales_open=False))
+        closed.set()
+        for future in running:
+            future.result()
+
+    begun_after = [held for after, held in attempts if after]
+    assert len(begun_after) >= 40 and not any(begun_after)
+    assert any(held for after, held in attempts if not after)
+    held_seats = [
+        s for s in Seat.query(show.showtime_id, consistent_read=True) if s.status == "held"
+    ]
+    assert counters.tally(show.showtime_id).held == len(held_seats)
