@@ -11,6 +11,10 @@ A hold uses hints only to choose the cheaper way to decide (see ``service.hold_o
 - most recent choices of the showtime were found taken (an on-sale rush, where other
   containers take seats this one never saw): read first too (``read_first``).
 
+That first read is the chosen seats (a refusal rests on them) and only the neighbours this
+container never saw (``unseen``): in a rush most holds are refused, and each then reads
+2 items, not 6. The other neighbours are taken as last seen, which the transaction checks.
+
 So a hint is never a reason to refuse: refusals come from a read or from the transaction's
 own conditions. Hints are learned from every read, every hold this container made and
 every condition a transaction found false.
@@ -74,6 +78,12 @@ def saw_free(showtime_id: str, seat_ids: Iterable[str]) -> None:
     seen = _of(showtime_id)
     for seat_id in seat_ids:
         seen[seat_id] = 0
+
+
+def unseen(showtime_id: str, seat_ids: Iterable[str]) -> list[str]:
+    """The seats this container has never seen (nothing known of them, not even free)."""
+    seen = _of(showtime_id)
+    return [s for s in seat_ids if s not in seen]
 
 
 def any_taken(showtime_id: str, seat_ids: Iterable[str], now_epoch: int) -> bool:

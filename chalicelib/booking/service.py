@@ -164,11 +164,14 @@ def _seat_decision(
     plan: plans.Plan, seat_ids: list[str], now_epoch: int, *, hold: bool, guess: bool
 ) -> dict[str, bool]:
     """The stranded-seat rule (and, for a hold, the seats being free) on a read, or on the
-    hints when ``guess`` and they promise a yes. Returns the seats the transaction must
-    find as decided: ``{seat id: expected free}``."""
+    hints when ``guess`` and they promise a yes. With ``guess`` the read is the chosen
+    seats and the neighbours never seen, the rest as last seen; neighbours are read
+    whenever the hints alone would refuse. Returns the seats the transaction must find as
+    decided: ``{seat id: expected free}``."""
     rule = get_settings().stranded_seat_rule
     showtime_id = plan.showtime_id
-    wanted = [*seat_ids, *plan.nearby(seat_ids)] if rule else list(seat_ids)
+    nearby = plan.nearby(seat_ids) if rule else []
+    wanted = [*seat_ids, *nearby]
     if (
         guess
         and not hints.read_first(showtime_id)
@@ -179,10 +182,13 @@ def _seat_decision(
         states = hints.guess(showtime_id, plan.places(wanted), now_epoch)
         if not stranded_seats(states.values(), seat_ids, now_epoch):
             return _expected(states, seat_ids, now_epoch)
-        # a guess never refuses: only a read can say the choice strands a seat
+        guess = False  # a guess never refuses: only a read can say the choice strands a seat
     if not hold and not rule:
         return {}
-    states = holds.read_seats(showtime_id, wanted)
+    # A hold's first read: the chosen seats (a refusal rests on them) and the neighbours
+    # this container never saw; the others as last seen, which the transaction checks.
+    read = [*seat_ids, *hints.unseen(showtime_id, nearby)] if guess else wanted
+    states = holds.read_seats(showtime_id, read)
     hints.saw(showtime_id, states.values())
     taken = [s for s in seat_ids if s not in states or not is_free(states[s], now_epoch)]
     if hold and taken:
@@ -190,6 +196,13 @@ def _seat_decision(
         raise SeatsUnavailable(taken)
     if not rule:
         return {}
+    unread = [s for s in wanted if s not in read]
+    if unread:
+        guessed = {**hints.guess(showtime_id, plan.places(unread), now_epoch), **states}
+        if not stranded_seats(guessed.values(), seat_ids, now_epoch):
+            return _expected(guessed, seat_ids, now_epoch)
+        states.update(holds.read_seats(showtime_id, unread))  # a guess never refuses
+        hints.saw(showtime_id, states.values())
     stranded = stranded_seats(states.values(), seat_ids, now_epoch)
     if stranded:
         raise StrandedSeats(stranded)

@@ -68,15 +68,70 @@ def test_a_choice_seen_taken_is_read_first_and_refused_by_the_read(
 
     assert refused.value.extra == {"unavailable_seats": ["R20-11"]}
     assert [name for name, _ in requests_sent] == ["BatchGetItem"]
-    (keys,) = [r["Keys"] for r in requests_sent[0][1]["RequestItems"].values()]
-    assert sorted(k["seat_id"]["S"] for k in keys) == [
-        "R20-09",
-        "R20-10",
-        "R20-11",
-        "R20-12",
-        "R20-13",
-        "R20-14",
-    ]
+    # the choice, and the neighbours this container never saw (R20-10 it held itself)
+    assert keys_read(requests_sent[0]) == ["R20-09", "R20-11", "R20-12", "R20-13", "R20-14"]
+
+
+def keys_read(request: tuple[str, dict[str, Any]]) -> list[str]:
+    (keys,) = [r["Keys"] for r in request[1]["RequestItems"].values()]
+    return sorted(k["seat_id"]["S"] for k in keys)
+
+
+def test_in_a_rush_a_refusal_reads_only_the_chosen_seats_once_their_neighbours_were_seen(
+    requests_sent: list[tuple[str, dict[str, Any]]],
+) -> None:
+    show = make_showtime(seats=big_hall())
+    service.hold_order("ann", show.showtime_id, ["R20-10", "R20-11"], None)
+    with pytest.raises(SeatsUnavailable):  # reads the neighbours, once
+        service.hold_order("bob", show.showtime_id, ["R20-11", "R20-12"], None)
+    requests_sent.clear()
+
+    with pytest.raises(SeatsUnavailable) as refused:
+        service.hold_order("cid", show.showtime_id, ["R20-11", "R20-12"], None)
+
+    assert refused.value.extra == {"unavailable_seats": ["R20-11"]}
+    assert [name for name, _ in requests_sent] == ["BatchGetItem"]
+    assert keys_read(requests_sent[0]) == ["R20-11", "R20-12"]
+
+
+def test_a_neighbour_last_seen_free_and_sold_since_costs_a_cancelled_hold_then_a_read(
+    requests_sent: list[tuple[str, dict[str, Any]]],
+) -> None:
+    show = make_showtime(seats=big_hall())
+    service.hold_order("ann", show.showtime_id, ["R05-10", "R05-11"], None)  # fills the caches
+    hints.saw_taken(show.showtime_id, ["R22-10"])  # stale: the choice is read first
+    hints.saw_free(show.showtime_id, ["R22-08", "R22-09", "R22-12", "R22-13"])
+    # sold by "another container" since: holding R22-10 would leave R22-09 alone
+    Seat(show.showtime_id, "R22-08").update(actions=[Seat.status.set(SeatStatus.SOLD)])
+    requests_sent.clear()
+
+    with pytest.raises(StrandedSeats) as refused:
+        service.hold_order("bob", show.showtime_id, ["R22-10", "R22-11"], None)
+
+    assert refused.value.extra == {"stranded_seats": ["R22-09"]}
+    names = [name for name, _ in requests_sent]
+    assert names == ["BatchGetItem", "TransactWriteItems", "BatchGetItem"]
+    assert keys_read(requests_sent[0]) == ["R22-10", "R22-11"]
+    assert keys_read(requests_sent[2]) == [f"R22-{c:02d}" for c in (8, 9, 10, 11, 12, 13)]
+    assert Seat.get(show.showtime_id, "R22-10").status == SeatStatus.AVAILABLE
+
+
+def test_a_neighbour_wrongly_remembered_taken_costs_a_read_never_a_refusal(
+    requests_sent: list[tuple[str, dict[str, Any]]],
+) -> None:
+    show = make_showtime(seats=big_hall())
+    service.hold_order("ann", show.showtime_id, ["R05-10", "R05-11"], None)  # fills the caches
+    hints.saw_taken(show.showtime_id, ["R24-10", "R24-08"])  # stale: nobody holds them
+    hints.saw_free(show.showtime_id, ["R24-09", "R24-12", "R24-13"])
+    requests_sent.clear()
+
+    order = service.hold_order("bob", show.showtime_id, ["R24-10", "R24-11"], None)
+
+    # the hints alone would strand R24-09: its neighbours are read before deciding
+    names = [name for name, _ in requests_sent]
+    assert names == ["BatchGetItem", "BatchGetItem", "TransactWriteItems"]
+    assert keys_read(requests_sent[1]) == ["R24-08", "R24-09", "R24-12", "R24-13"]
+    assert Seat.get(show.showtime_id, "R24-10").order_id == order.order_id
 
 
 def test_a_wrong_guess_costs_one_cancelled_transaction_then_the_read_decides(
