@@ -9,10 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import coldstart, holds, seatmap, sizes
+from bench import calls_cost, coldstart, holds, seatmap, sizes
 from bench.report import ratio, table
 
-PARTS = ("holds", "seatmap", "coldstart", "sizes")
+PARTS = ("holds", "calls", "seatmap", "coldstart", "sizes")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,12 +28,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     started = time.monotonic()
     out: list[str] = []
-    if "holds" in parts or "seatmap" in parts:
+    if {"holds", "calls", "seatmap"} & set(parts):
         from bench.env import local_dynamodb
 
         with local_dynamodb() as dynamodb_pid:
             if "holds" in parts:
                 out.append(hold_table(args.rounds, dynamodb_pid))
+                print(out[-1], flush=True)
+            if "calls" in parts:
+                out.append(call_cost_table(dynamodb_pid))
                 print(out[-1], flush=True)
             if "seatmap" in parts:
                 out.append(seat_map_table(args.samples))
@@ -105,6 +108,20 @@ def hold_table(rounds: int, dynamodb_pid: int) -> str:
         rows,
     )
     return text + "".join(f"  error: {e}\n" for e in errors)
+
+
+def call_cost_table(dynamodb_pid: int) -> str:
+    costs = calls_cost.measure(dynamodb_pid)
+    base = next(c for c in costs if c.call == calls_cost.BASELINE)
+    rows = [
+        [c.call, c.python_ms, c.dynamodb_ms, ratio(c.dynamodb_ms, base.dynamodb_ms)] for c in costs
+    ]
+    title = (
+        f"(a') one DynamoDB call of (a), CPU ms per call, median of {calls_cost.BATCHES} "
+        f"batches of {calls_cost.BATCH}: this process (botocore) and DynamoDB Local"
+    )
+    header = ["call", "python CPU", "DynamoDB CPU", "DynamoDB vs GetItem"]
+    return table(title, header, rows)
 
 
 def seat_map_table(samples: int) -> str:
